@@ -1,0 +1,112 @@
+"""sRGB <-> CIE Lab (D65, 2° observer), the colour model of the whole project.
+
+Raw CIE scaling everywhere: L in [0, 100], a and b in about [-128, 127]. Colorizers predict only ``ab``;
+the luminance ``L`` always comes from the input frame. The formulas follow ``skimage.color`` (sRGB
+gamma, D65 white) and match it to 1e-3; uint8 input goes through an exact 256-entry gamma table.
+"""
+
+import cv2
+import numpy as np
+
+# sRGB (linear) -> XYZ, D65, as in skimage.color.colorconv.xyz_from_rgb; rows are X, Y, Z.
+_XYZ_FROM_RGB = np.array([[0.412453, 0.357580, 0.180423],
+                          [0.212671, 0.715160, 0.072169],
+                          [0.019334, 0.119193, 0.950227]], np.float32)
+_RGB_FROM_XYZ = np.linalg.inv(_XYZ_FROM_RGB).astype(np.float32)
+_WHITE = np.array([0.95047, 1.0, 1.08883], np.float32)  # D65, 2° observer
+_EPS = 0.008856  # (6/29)**3
+_KAPPA = 7.787  # (29/6)**2 / 3
+
+
+def _srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    return np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92).astype(np.float32)
+
+
+def _linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    return np.where(linear > 0.0031308, 1.055 * linear ** (1 / 2.4) - 0.055, 12.92 * linear).astype(np.float32)
+
+
+_LINEAR_LUT = _srgb_to_linear(np.arange(256, dtype=np.float32) / 255.0)
+
+
+def _to_linear(rgb: np.ndarray) -> np.ndarray:
+    if rgb.dtype == np.uint8:
+        return _LINEAR_LUT[rgb]
+    return _srgb_to_linear(np.asarray(rgb, np.float32))
+
+
+def _f(t: np.ndarray) -> np.ndarray:
+    return np.where(t > _EPS, np.cbrt(t), _KAPPA * t + 16.0 / 116.0)
+
+
+def _f_inv(t: np.ndarray) -> np.ndarray:
+    return np.where(t > 6.0 / 29.0, t**3, (t - 16.0 / 116.0) / _KAPPA)
+
+
+def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """(H, W, 3) RGB, uint8 or float in [0, 1] -> (H, W, 3) float32 Lab (L in [0, 100], ab in [-128, 127])."""
+    if rgb.ndim != 3 or rgb.shape[-1] != 3:
+        raise ValueError(f"expected an (H, W, 3) RGB image, got shape {rgb.shape}")
+    fx, fy, fz = np.moveaxis(_f(_to_linear(rgb) @ _XYZ_FROM_RGB.T / _WHITE), -1, 0)
+    return np.stack([116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)], axis=-1).astype(np.float32)
+
+
+def rgb_to_luminance(rgb: np.ndarray) -> np.ndarray:
+    """(H, W, 3) RGB or (H, W) gray, uint8 or float in [0, 1] -> (H, W) float32 Lab L in [0, 100].
+
+    A 2-D input is a gray image (R = G = B); any colour in an RGB input is discarded.
+    """
+    linear = _to_linear(rgb)
+    y = linear if linear.ndim == 2 else linear @ _XYZ_FROM_RGB[1]
+    return (116.0 * _f(y) - 16.0).astype(np.float32)
+
+
+def lab_to_linear_rgb(lab: np.ndarray) -> np.ndarray:
+    """(..., 3) float Lab -> (..., 3) float32 *linear* RGB, unclipped: outside [0, 1] means out of gamut."""
+    lum, a, b = np.moveaxis(np.asarray(lab, np.float32), -1, 0)
+    fy = (lum + 16.0) / 116.0
+    xyz = np.stack([_f_inv(fy + a / 500.0), _f_inv(fy), _f_inv(fy - b / 200.0)], axis=-1) * _WHITE
+    return (xyz @ _RGB_FROM_XYZ.T).astype(np.float32)
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """(H, W, 3) float Lab -> (H, W, 3) float32 sRGB, clipped to [0, 1] per channel (see ``compose_lab``)."""
+    return _linear_to_srgb(np.clip(lab_to_linear_rgb(lab), 0.0, 1.0))
+
+
+def luminance_to_uint8(lum: np.ndarray) -> np.ndarray:
+    """(H, W) L in [0, 100] -> (H, W) uint8 in [0, 255] (the scale optical flow and matching work on)."""
+    return np.clip(np.rint(lum * 2.55), 0, 255).astype(np.uint8)
+
+
+def luminance_to_gray(lum: np.ndarray) -> np.ndarray:
+    """(H, W) L in [0, 100] -> (H, W) uint8 sRGB gray image with that luminance (R = G = B)."""
+    gray = _linear_to_srgb(np.clip(_f_inv((np.asarray(lum, np.float32) + 16.0) / 116.0), 0.0, 1.0))
+    return np.clip(np.rint(gray * 255.0), 0, 255).astype(np.uint8)
+
+
+def compose_lab(lum: np.ndarray, ab: np.ndarray, gamut_steps: int = 8) -> np.ndarray:
+    """Combine input luminance (H, W) and predicted chroma (H, W, 2) into (H, W, 3) uint8 RGB.
+
+    Out-of-gamut pixels keep their L: their chroma is scaled towards grey (bisection, ``gamut_steps``
+    steps) until the colour fits in sRGB, instead of clipping each channel, which would change L.
+    """
+    if lum.shape != ab.shape[:2] or ab.shape[-1] != 2:
+        raise ValueError(f"luminance {lum.shape} and chroma {ab.shape} do not match")
+    lab = np.dstack([lum, ab]).astype(np.float32)
+    out = _out_of_gamut(lab_to_linear_rgb(lab))
+    if out.any():
+        rows = lab[out]
+        lo = np.zeros(len(rows), np.float32)  # chroma scale known to fit (grey)
+        hi = np.ones(len(rows), np.float32)  # chroma scale known not to fit
+        for _ in range(gamut_steps):
+            mid = (lo + hi) / 2
+            bad = _out_of_gamut(lab_to_linear_rgb(np.column_stack([rows[:, 0], rows[:, 1:] * mid[:, None]])))
+            hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
+        lab[out, 1:] = rows[:, 1:] * lo[:, None]
+    rgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in gamut now; OpenCV's fast path is accurate to ~1e-3
+    return np.clip(np.rint(rgb * 255.0), 0, 255).astype(np.uint8)
+
+
+def _out_of_gamut(linear: np.ndarray, tol: float = 1e-4) -> np.ndarray:
+    return ((linear < -tol) | (linear > 1 + tol)).any(axis=-1)

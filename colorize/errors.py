@@ -1,0 +1,9 @@
+"""Errors meant for the user: the CLI prints their message on one line and exits with code 2."""
+
+
+class ColorizeError(Exception):
+    """A problem the user can fix (bad input, missing file, missing weights). Message is one line."""
+
+
+class InputError(ColorizeError):
+    """An input file or argument is missing, unreadable or inconsistent."""

@@ -1,0 +1,6 @@
+"""The standalone colorization pipeline: video + colour keyframes in, colorized video and report out."""
+
+from colorize.pipeline.config import OutputConfig, PipelineConfig
+from colorize.pipeline.pipeline import VideoColorizationPipeline
+
+__all__ = ["OutputConfig", "PipelineConfig", "VideoColorizationPipeline"]

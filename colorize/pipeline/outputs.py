@@ -1,0 +1,96 @@
+"""The output folder of one run, written frame by frame (layout documented in the README).
+
+    frames/                      grayscale input frames, PNG (the luminance that was colorized)
+    colorized_frames/            colorized frames, lossless PNG, zero-padded index
+    final_colorized_video.mp4    same frame rate as the input, the input's audio copied over
+    visualization/side_by_side.mp4   input | colorized [| ground truth]
+    visualization/contact_sheet.png  a few of those rows stacked
+    run.json                     settings, timings, frame count, quality figures (written by the pipeline)
+"""
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from colorize.io import VideoInfo, VideoWriter, atomic_file, write_png
+from colorize.pipeline.config import OutputConfig
+from colorize.viz import contact_sheet, sheet_indices, side_by_side
+
+FINAL_VIDEO = "final_colorized_video.mp4"
+PANEL_HEIGHT = 360  # height of each panel in the visualization, pixels (never enlarged)
+
+
+class RunOutputs:
+    """Writes every per-frame output. Use as a context manager and call :meth:`write` for each frame in order.
+
+    Leaving the ``with`` block normally finishes the videos and the contact sheet; an exception abandons them.
+    """
+
+    def __init__(self, root: Path, info: VideoInfo, num_frames: int, config: OutputConfig,
+                 with_truth: bool = False) -> None:
+        self.root, self.config = root, config
+        self._digits = max(4, len(str(num_frames - 1)))
+        for name, wanted in (("frames", config.save_frames), ("colorized_frames", config.save_colorized_frames),
+                             ("visualization", config.visualization)):
+            if wanted:
+                (root / name).mkdir()
+        self._stack = ExitStack()
+        self.video = self._enter(VideoWriter(root / FINAL_VIDEO, info.fps, info.width, info.height, audio_from=info.path,
+                                             crf=config.crf))
+        self._panel_size = _panel_size(info.height, info.width)
+        self._side: VideoWriter | None = None
+        self._sheet_at = set(sheet_indices(num_frames, config.contact_sheet_frames))
+        self._sheet_rows: list[np.ndarray] = []
+        if config.visualization:
+            panels = 3 if with_truth else 2
+            width = panels * self._panel_size[1] + (panels - 1) * 4
+            self._side = self._enter(VideoWriter(root / "visualization" / "side_by_side.mp4", info.fps, width,
+                                                 self._panel_size[0], crf=config.crf))
+
+    def write(self, index: int, gray: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None) -> None:
+        """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB."""
+        name = f"{index:0{self._digits}d}.png"
+        if self.config.save_frames:
+            write_png(self.root / "frames" / name, gray)
+        if self.config.save_colorized_frames:
+            write_png(self.root / "colorized_frames" / name, colorized)
+        self.video.write(colorized)
+        if self._side is not None:
+            panels = [("input", gray), ("colorized", colorized)] + ([("ground truth", truth)] if truth is not None else [])
+            row = side_by_side([(text, _fit(image, self._panel_size)) for text, image in panels])
+            self._side.write(row)
+            if index in self._sheet_at:
+                self._sheet_rows.append(row)
+
+    def _enter(self, writer: VideoWriter) -> VideoWriter:
+        try:
+            return self._stack.enter_context(writer)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def __enter__(self) -> "RunOutputs":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._stack.__exit__(exc_type, exc, tb)  # finishes the videos, or abandons them on an exception
+        if exc is None and self._sheet_rows:
+            write_png(self.root / "visualization" / "contact_sheet.png", contact_sheet(self._sheet_rows))
+
+    def write_report(self, report: dict) -> None:
+        with atomic_file(self.root / "run.json") as tmp:
+            tmp.write_text(json.dumps(report, indent=2, default=str))
+
+
+def _panel_size(height: int, width: int) -> tuple[int, int]:
+    scale = min(1.0, PANEL_HEIGHT / height)
+    return round(height * scale), round(width * scale)
+
+
+def _fit(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    if image.shape[:2] == size:
+        return image
+    return cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_AREA)

@@ -1,0 +1,221 @@
+"""``VideoColorizationPipeline``: a video and colour keyframes in, a colorized video and its report out."""
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from colorize.color import (
+    compose_lab, luminance_to_gray, luminance_to_uint8, resize, rgb_to_luminance, upsample_chroma, working_size,
+)
+from colorize.config import from_dict, load_config, to_dict
+from colorize.errors import ColorizeError, InputError
+from colorize.io import (
+    VideoInfo, atomic_dir, check_output_dir, iter_frames, list_keyframe_images, probe_video, read_image,
+)
+from colorize.pipeline.config import PipelineConfig
+from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
+from colorize.pipeline.quality import QualityMeter
+from colorize.propagation.keyframes import Reference, make_keyframe
+from colorize.propagation.video import BackwardStore, ForwardPropagation, detect_shots, propagate_backward
+from colorize.utils.device import resolve_device
+from colorize.utils.progress import progress
+
+logger = logging.getLogger(__name__)
+
+ImageLike = str | os.PathLike | np.ndarray  # a path, or an (H, W, 3) uint8 RGB array
+NO_COLOUR_SOURCE = ("nothing to take colours from: give a reference image (--reference IMG) or keyframes "
+                    "(--keyframes DIR); automatic colorization models are not available in this version")
+
+
+class VideoColorizationPipeline:
+    """Colorize a black-and-white video from colour keyframes (reference-guided propagation, no weights).
+
+    Args:
+        output_dir: where :meth:`process_video` writes its outputs (created; refused if it holds a previous
+            run unless ``overwrite``).
+        device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
+        config: a :class:`PipelineConfig`, a dict of its fields, or a YAML path
+            (``configs/pipeline/colorization.yaml``).
+        overwrite: replace a previous run in ``output_dir`` (only once the new one is complete).
+    """
+
+    def __init__(self, output_dir: str | os.PathLike | None = None, device: str = "auto",
+                 config: PipelineConfig | dict | str | os.PathLike | None = None, overwrite: bool = False) -> None:
+        self.config = _as_config(config)
+        self.device = resolve_device(device if device != "auto" else self.config.device)
+        self.output_dir = Path(output_dir) if output_dir is not None else None
+        self.overwrite = overwrite
+        self.last_report: dict[str, Any] | None = None  # run.json of the latest process_video
+        self._stream: ForwardPropagation | None = None
+        self._stream_reference: np.ndarray | None = None
+        self._stream_size: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ whole videos
+    def process_video(self, path: str | os.PathLike, reference: ImageLike | None = None,
+                      keyframes: dict[int, ImageLike] | str | os.PathLike | None = None, reference_frame: int = 0,
+                      ground_truth: str | os.PathLike | None = None, max_frames: int | None = None) -> Path:
+        """Colorize ``path`` and write the outputs to ``output_dir``; returns the final video's path.
+
+        ``reference`` is the colour image of frame ``reference_frame`` (or a photo of a similar scene);
+        ``keyframes`` maps frame indices to images, or is a folder of images named by frame index
+        (``0000.png``, ``0120.png``). ``ground_truth`` is a colour video to score against, or ``"input"``
+        when the input's own colours are the truth (demo). Input files are never modified.
+        """
+        # 1. Check inputs before any work.
+        if self.output_dir is None:
+            raise InputError("no output directory: pass output_dir=... to VideoColorizationPipeline")
+        info = probe_video(path)
+        num_frames = min(info.num_frames, max_frames) if max_frames else info.num_frames
+        truth_path = None if ground_truth is None else (info.path if str(ground_truth) == "input" else Path(ground_truth))
+        if truth_path is not None and truth_path != info.path:
+            _check_same_video(info, probe_video(truth_path))
+        images = _collect_references(reference, reference_frame, keyframes, num_frames)
+        check_output_dir(self.output_dir, self.overwrite)
+
+        # 2. Keyframes at working resolution (resized to the video's size first, with a note when needed).
+        size = working_size(info.height, info.width, self.config.propagation.max_side)
+        references = {index: Reference.from_rgb(_fit_reference(image, info, index), size)
+                      for index, image in images.items()}
+
+        # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end.
+        started = time.perf_counter()
+        with atomic_dir(self.output_dir, self.overwrite) as tmp, tempfile.TemporaryDirectory() as scratch:
+            propagation = self._plan(info.path, references, size, num_frames, Path(scratch))
+            quality = QualityMeter(keyframes=set(references)) if truth_path is not None else None
+            truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
+            count = 0
+            with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
+                frames = iter_frames(info.path, max_frames=num_frames)
+                for index, frame in enumerate(progress(frames, total=num_frames, desc="colorizing", unit="frame")):
+                    lum = rgb_to_luminance(frame)
+                    colorized = self._colorize(propagation, lum, size)
+                    truth = next(truth_frames) if truth_frames is not None else None
+                    if quality is not None:
+                        quality.update(index, colorized, truth)
+                    out.write(index, luminance_to_gray(lum), colorized, truth)
+                    count += 1
+                if count == 0:
+                    raise InputError(f"video has no frames: {info.path}")
+            elapsed = time.perf_counter() - started
+            report = self._report(info, count, elapsed, references, propagation, quality)
+            out.write_report(report)
+        final = self.output_dir / FINAL_VIDEO
+        logger.info("wrote %s (%d frames, %.1f fps)", final, count, count / elapsed)
+        self.last_report = report
+        return final
+
+    def _plan(self, video: Path, references: dict[int, Reference], size: tuple[int, int], num_frames: int,
+              scratch: Path) -> ForwardPropagation:
+        """Set up propagation; runs the analysis and backward passes when a keyframe lies after frame 0."""
+        config = self.config.propagation
+        if set(references) == {0}:
+            return ForwardPropagation(config, references)  # one pass, cuts detected on the fly
+        lum8 = np.lib.format.open_memmap(scratch / "lum8.npy", "w+", np.uint8, (num_frames, *size))
+        frames = iter_frames(video, max_frames=num_frames)
+        for index, frame in enumerate(progress(frames, total=num_frames, desc="analysing", unit="frame")):
+            lum8[index] = luminance_to_uint8(resize(rgb_to_luminance(frame), size))
+        shot_starts = detect_shots(lum8, config.scene_cut)
+        keyframes = {index: make_keyframe(index, lum8[index], ref) for index, ref in references.items()}
+        store = BackwardStore(scratch, num_frames, size)
+        propagate_backward(lum8, keyframes, shot_starts, store, config)
+        return ForwardPropagation(config, references, shot_starts, store, keyframes)
+
+    @staticmethod
+    def _colorize(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """One frame: (H, W) L in [0, 100] -> (H, W, 3) uint8 RGB with exactly that luminance's chroma added."""
+        step = propagation(luminance_to_uint8(resize(lum, size)))
+        return compose_lab(lum, upsample_chroma(step.ab, lum))
+
+    def _report(self, info: VideoInfo, count: int, elapsed: float, references: dict[int, Reference],
+                propagation: ForwardPropagation, quality: "QualityMeter | None") -> dict[str, Any]:
+        return {
+            "input": str(info.path),
+            "width": info.width, "height": info.height, "fps": float(info.fps),
+            "frames": count,
+            "keyframes": sorted(references),
+            "scene_cuts": propagation.cuts,
+            "device": self.device,
+            "config": to_dict(self.config),
+            "timing": {"seconds": round(elapsed, 3), "fps": round(count / elapsed, 2)},
+            "quality": quality.compute() if quality is not None else None,
+        }
+
+    # ------------------------------------------------------------------ live input
+    def set_reference(self, image: ImageLike, channel_order: str = "bgr") -> None:
+        """Reference for the stream that :meth:`colorize_single_frame` colorizes (starts a new stream).
+
+        Arrays are taken in OpenCV's BGR order by default (as ``cv2.imread`` and webcams give them).
+        """
+        rgb = read_image(image) if not isinstance(image, np.ndarray) else _to_rgb(image, channel_order)
+        self._stream_reference = rgb
+        self._stream = None
+
+    def colorize_single_frame(self, gray_frame: np.ndarray, channel_order: str = "bgr") -> np.ndarray:
+        """Colorize the next frame of a live stream; returns (H, W, 3) uint8 **BGR** of the input's size.
+
+        ``gray_frame`` is (H, W) uint8 gray, or (H, W, 3) uint8 in ``channel_order`` (its colour is ignored).
+        State (the propagation) is kept between calls; :meth:`set_reference` starts over.
+        """
+        if self._stream_reference is None:
+            raise ColorizeError("call set_reference(image) before colorize_single_frame: " + NO_COLOUR_SOURCE)
+        frame = gray_frame if gray_frame.ndim == 2 else _to_rgb(gray_frame, channel_order)
+        lum = rgb_to_luminance(frame)
+        size = working_size(*lum.shape, self.config.propagation.max_side)
+        if self._stream is None or self._stream_size != size:
+            self._stream = ForwardPropagation(self.config.propagation, {0: Reference.from_rgb(self._stream_reference, size)})
+            self._stream_size = size
+        return cv2.cvtColor(self._colorize(self._stream, lum, size), cv2.COLOR_RGB2BGR)
+
+
+def _as_config(config: PipelineConfig | dict | str | os.PathLike | None) -> PipelineConfig:
+    if isinstance(config, PipelineConfig):
+        return config
+    if isinstance(config, dict):
+        return from_dict(PipelineConfig, config)
+    return load_config(PipelineConfig, config)
+
+
+def _to_rgb(image: np.ndarray, channel_order: str) -> np.ndarray:
+    if image.ndim == 2:
+        return np.repeat(image[..., None], 3, axis=-1)
+    if channel_order not in ("bgr", "rgb"):
+        raise ValueError(f"channel_order must be 'bgr' or 'rgb', got {channel_order!r}")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if channel_order == "bgr" else image
+
+
+def _collect_references(reference: ImageLike | None, reference_frame: int,
+                        keyframes: dict[int, ImageLike] | str | os.PathLike | None,
+                        num_frames: int) -> dict[int, np.ndarray]:
+    """Frame index -> (H, W, 3) uint8 RGB image, checked against the video's length."""
+    sources: dict[int, ImageLike] = {}
+    if keyframes is not None:
+        sources.update(list_keyframe_images(keyframes) if not isinstance(keyframes, dict) else keyframes)
+    if reference is not None:
+        sources[reference_frame] = reference
+    if not sources:
+        raise ColorizeError(NO_COLOUR_SOURCE)
+    for index in sources:
+        if not 0 <= index < num_frames:
+            raise InputError(f"keyframe index {index} is outside the video (frames 0 to {num_frames - 1})")
+    return {index: _to_rgb(image, "rgb") if isinstance(image, np.ndarray) else read_image(image)
+            for index, image in sorted(sources.items())}
+
+
+def _fit_reference(image: np.ndarray, info: VideoInfo, index: int) -> np.ndarray:
+    if image.shape[:2] == (info.height, info.width):
+        return image
+    logger.warning("reference for frame %d is %dx%d, the video is %dx%d: resized to the video's size",
+                   index, image.shape[1], image.shape[0], info.width, info.height)
+    return resize(image, (info.height, info.width))
+
+
+def _check_same_video(info: VideoInfo, truth: VideoInfo) -> None:
+    if (truth.width, truth.height) != (info.width, info.height) or truth.num_frames < info.num_frames:
+        raise InputError(f"ground truth {truth.path} ({truth.width}x{truth.height}, {truth.num_frames} frames) does "
+                         f"not match the input ({info.width}x{info.height}, {info.num_frames} frames)")

@@ -1,0 +1,97 @@
+"""This project's propagator: keyframe chroma sampled once through a composed, re-anchored flow map.
+
+Per frame t (all at working resolution, luminance on the uint8 scale):
+1. Flow t→t-1 carries the *map* of keyframe coordinates (where each pixel of frame t came from in the
+   keyframe). Sampling the keyframe's chroma once through that map avoids the blur that re-warping the
+   previous result every frame piles up.
+2. Flow t→keyframe gives a direct map. Region by region (errors averaged over a window), the map
+   whose carried keyframe luminance explains frame t's structure better wins: the direct map re-anchors
+   wherever it is confident, so the composed map cannot drift far, and the composed map takes over where
+   the displacement is too large for the direct flow.
+3. Where no keyframe source matches (new content, occlusions), the previous output warped by flow t→t-1
+   is used if it explains the frame; what is left is filled edge-aware from confident neighbours.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from colorize.flow import DISFlow, FlowConfig, sampling_grid, warp
+from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
+from colorize.propagation.fill import edge_aware_fill
+from colorize.propagation.matching import confidence, patch_error
+
+
+@dataclass
+class AnchoredConfig:
+    flow_preset: str = "medium"  # DIS preset for both flows
+    match_radius: int = 3  # patch half-size for comparing luminance structure (pixels)
+    region_radius: int = 7  # half-size of the window over which map choices are made (pixels)
+    anchor_margin: float = 0.5  # the direct map must beat the composed one by this (uint8 levels)
+    key_scale: float = 10.0  # patch error at which keyframe confidence is 1/e (uint8 levels)
+    chain_scale: float = 10.0  # same for the previous-output candidate
+    fill: bool = True  # edge-aware fill of low-confidence chroma
+    fill_below: float = 0.1  # confidence under which a pixel's chroma is (partly) replaced by the fill
+
+
+class AnchoredPropagator(ChromaPropagator):
+    name = "anchored"
+
+    def __init__(self, config: AnchoredConfig | None = None, flow: DISFlow | None = None) -> None:
+        self.config = config or AnchoredConfig()
+        self._flow = flow or DISFlow(FlowConfig(preset=self.config.flow_preset, max_side=10_000))
+
+    def reset(self, keyframe: Keyframe) -> PropagationStep:
+        self._key = keyframe
+        self._key_lum = keyframe.lum8.astype(np.float32)
+        self._lum8 = keyframe.lum8
+        self._ab = keyframe.ab.astype(np.float32)
+        height, width = keyframe.lum8.shape
+        self._coords = np.dstack(sampling_grid(np.zeros((height, width, 2), np.float32)))
+        return PropagationStep(self._ab, np.ones((height, width), np.float32))
+
+    def step(self, lum8: np.ndarray) -> PropagationStep:
+        cfg = self.config
+        lum = lum8.astype(np.float32)
+        to_previous = self._flow(lum8, self._lum8)
+        to_key = self._flow(lum8, self._key.lum8)
+
+        # 1-2. Composed and direct maps into the keyframe; pick per region by structural match.
+        composed = warp(self._coords, to_previous)
+        direct = np.dstack(sampling_grid(to_key))
+        error_composed = self._key_error(lum, composed)
+        error_direct = self._key_error(lum, direct)
+        region = (2 * cfg.region_radius + 1,) * 2
+        use_direct = cv2.blur(error_direct, region) + cfg.anchor_margin < cv2.blur(error_composed, region)
+        coords = np.where(use_direct[..., None], direct, composed)
+        key_error = np.where(use_direct, error_direct, error_composed)
+        key_ab = _sample(self._key.ab, coords)
+        key_conf = confidence(key_error, cfg.key_scale)
+
+        # 3. Previous output as the fallback, then edge-aware fill of what nothing explains.
+        chain_ab = warp(self._ab, to_previous)
+        chain_error = patch_error(lum, warp(self._lum8.astype(np.float32), to_previous), cfg.match_radius)
+        chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)
+        total = key_conf + chain_conf
+        ab = (key_conf[..., None] * key_ab + chain_conf[..., None] * chain_ab) / np.maximum(total, 1e-6)[..., None]
+        ab = np.where(total[..., None] > 1e-6, ab, chain_ab)
+        if cfg.fill:
+            ab = edge_aware_fill(ab, np.minimum(total / cfg.fill_below, 1.0), lum8)
+
+        self._coords, self._lum8, self._ab = coords, lum8, ab
+        return PropagationStep(ab, total)
+
+    def _key_error(self, lum: np.ndarray, coords: np.ndarray) -> np.ndarray:
+        """Patch error of the keyframe luminance sampled at ``coords``; maps leaving the keyframe score 255."""
+        source = _sample(self._key_lum, coords, border_value=-1000.0)
+        error = patch_error(lum, source, self.config.match_radius)
+        return np.minimum(error, 255.0)
+
+
+def _sample(image: np.ndarray, coords: np.ndarray, border_value: float | None = None) -> np.ndarray:
+    """Bilinear sample of ``image`` at absolute ``coords`` (H, W, 2) = (x, y)."""
+    if border_value is None:
+        return cv2.remap(image, coords[..., 0], coords[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.remap(image, coords[..., 0], coords[..., 1], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=border_value)

@@ -1,0 +1,47 @@
+"""Global colour prior from an exemplar photo that is *not* a frame of the video.
+
+Luminance-statistics matching in the spirit of Welsh et al. (SIGGRAPH 2002): every pixel is described by
+its luminance (after matching the exemplar's mean and spread to the target's) and its local texture
+(standard deviation over 5×5). The exemplar's mean chroma per (luminance, texture) cell is looked up for
+each target pixel, and the result is smoothed edge-aware under the target's luminance.
+"""
+
+import cv2
+import numpy as np
+
+from colorize.propagation.fill import edge_aware_fill
+
+_LUM_BINS, _TEX_BINS, _TEX_MAX = 64, 16, 40.0
+
+
+def transfer_chroma(target_lum8: np.ndarray, ref_lum8: np.ndarray, ref_ab: np.ndarray) -> np.ndarray:
+    """Chroma (H, W, 2) float32 for ``target_lum8`` (H, W) uint8 from an exemplar (h, w) uint8 + (h, w, 2) ab."""
+    ref_lum = ref_lum8.astype(np.float32)
+    target_lum = target_lum8.astype(np.float32)
+    # Match the exemplar's luminance distribution to the target's (mean and standard deviation).
+    ref_lum = (ref_lum - ref_lum.mean()) * (target_lum.std() + 1e-3) / (ref_lum.std() + 1e-3) + target_lum.mean()
+    ref_cells = _cells(ref_lum)
+    target_cells = _cells(target_lum)
+
+    # Mean exemplar chroma per cell, with empty cells filled from their neighbours (normalised convolution).
+    count = np.bincount(ref_cells.ravel(), minlength=_LUM_BINS * _TEX_BINS).astype(np.float32)
+    table = np.stack([np.bincount(ref_cells.ravel(), weights=ref_ab[..., c].ravel(), minlength=count.size)
+                      for c in range(2)], axis=-1).astype(np.float32)
+    shape = (_LUM_BINS, _TEX_BINS)
+    blurred_count = cv2.GaussianBlur(count.reshape(shape), (0, 0), 1.5)
+    blurred_table = cv2.GaussianBlur(table.reshape(*shape, 2), (0, 0), 1.5)
+    table = blurred_table / np.maximum(blurred_count, 1e-6)[..., None]
+    if not np.isfinite(table).all() or blurred_count.max() == 0:
+        return np.zeros((*target_lum8.shape, 2), np.float32)
+
+    ab = table.reshape(-1, 2)[target_cells]
+    confidence = np.clip(blurred_count.ravel()[target_cells] / (count.sum() / count.size + 1e-6), 0.0, 1.0)
+    return edge_aware_fill(ab, confidence, target_lum8, lambda_=400.0)
+
+
+def _cells(lum: np.ndarray) -> np.ndarray:
+    mean = cv2.blur(lum, (5, 5))
+    texture = np.sqrt(np.maximum(cv2.blur(lum * lum, (5, 5)) - mean * mean, 0.0))
+    lum_bin = np.clip(lum * (_LUM_BINS / 256.0), 0, _LUM_BINS - 1).astype(np.int64)
+    tex_bin = np.clip(texture * (_TEX_BINS / _TEX_MAX), 0, _TEX_BINS - 1).astype(np.int64)
+    return lum_bin * _TEX_BINS + tex_bin

@@ -1,0 +1,174 @@
+"""Propagation over a whole video: keyframes at any index, both temporal directions, scene cuts.
+
+Frames are fed in order to :class:`ForwardPropagation`, which keeps only the current state, so memory does
+not grow with the video. Frames that have a keyframe *later* in their shot also get a backward pass
+(:func:`propagate_backward`, over luminance kept in a disk-backed array), and the two directions are
+blended by confidence and temporal distance. No colour crosses a scene cut: a shot without any keyframe
+gets a pseudo-keyframe on its first frame from the global colour prior of the nearest keyframe.
+"""
+
+import logging
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from colorize.flow import FlowConfig
+from colorize.propagation.anchored import AnchoredConfig, AnchoredPropagator
+from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
+from colorize.propagation.baselines import ChainPropagator, CopyPropagator, GrayPropagator
+from colorize.propagation.keyframes import Reference, make_keyframe
+from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("anchored", "chain", "copy", "gray")
+
+
+@dataclass
+class PropagationConfig:
+    method: str = "anchored"  # anchored (this project's) | chain | copy | gray (baselines)
+    max_side: int = 640  # working resolution: longer side in pixels; chroma is upsampled under full-res L
+    anchored: AnchoredConfig = field(default_factory=AnchoredConfig)
+    scene_cut: SceneCutConfig = field(default_factory=SceneCutConfig)
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown propagation method {self.method!r}; choose one of {METHODS}")
+
+
+def make_propagator(config: PropagationConfig) -> ChromaPropagator:
+    """The propagator named by ``config.method``."""
+    if config.method == "anchored":
+        return AnchoredPropagator(config.anchored)
+    if config.method == "chain":
+        return ChainPropagator(FlowConfig(preset=config.anchored.flow_preset, max_side=10_000))
+    return CopyPropagator() if config.method == "copy" else GrayPropagator()
+
+
+def blend(forward: PropagationStep, backward: PropagationStep, to_left: int, to_right: int) -> PropagationStep:
+    """Blend two directions for a frame ``to_left`` frames after one keyframe and ``to_right`` before the next.
+
+    Weights are confidence times closeness: ``w_f = c_f · to_right``, ``w_b = c_b · to_left`` (plus a small
+    floor so that two unsure directions still average by distance).
+    """
+    w_f = (forward.confidence + 1e-3) * to_right
+    w_b = (backward.confidence + 1e-3) * to_left
+    total = w_f + w_b
+    ab = (w_f[..., None] * forward.ab + w_b[..., None] * backward.ab) / total[..., None]
+    confidence = (w_f * forward.confidence + w_b * backward.confidence) / total
+    return PropagationStep(ab.astype(np.float32), confidence.astype(np.float32))
+
+
+class BackwardStore:
+    """Disk-backed (memory-mapped) chroma and confidence of the backward pass, float16 at working size."""
+
+    def __init__(self, path, num_frames: int, size: tuple[int, int]) -> None:
+        self.ab = np.lib.format.open_memmap(f"{path}/backward_ab.npy", "w+", np.float16, (num_frames, *size, 2))
+        self.confidence = np.lib.format.open_memmap(f"{path}/backward_conf.npy", "w+", np.float16,
+                                                    (num_frames, *size))
+        self.has = np.zeros(num_frames, bool)
+
+    def __setitem__(self, index: int, step: PropagationStep) -> None:
+        self.ab[index], self.confidence[index], self.has[index] = step.ab, step.confidence, True
+
+    def __getitem__(self, index: int) -> PropagationStep:
+        return PropagationStep(self.ab[index].astype(np.float32), self.confidence[index].astype(np.float32))
+
+
+def detect_shots(lum8_frames, config: SceneCutConfig | None = None) -> list[int]:
+    """First frame index of every shot (always starting with 0) for an iterable of (H, W) uint8 frames."""
+    detector = SceneCutDetector(config)
+    return [0] + [i for i, lum8 in enumerate(lum8_frames) if detector.update(lum8) and i > 0]
+
+
+def propagate_backward(lum8_frames: np.ndarray, keyframes: dict[int, Keyframe], shot_starts: list[int],
+                       store: BackwardStore, config: PropagationConfig) -> None:
+    """Fill ``store`` for every frame that has a keyframe later in its shot (``lum8_frames``: (N, H, W))."""
+    propagator = make_propagator(config)
+    indices = sorted(keyframes)
+    for position, key in enumerate(indices):
+        shot_start = shot_starts[bisect_right(shot_starts, key) - 1]
+        stop = max(shot_start, indices[position - 1] + 1 if position else shot_start)
+        propagator.reset(keyframes[key])
+        for t in range(key - 1, stop - 1, -1):
+            store[t] = propagator.step(np.asarray(lum8_frames[t]))
+
+
+class ForwardPropagation:
+    """Online colorization of a luminance stream: call with each frame's (H, W) uint8 luminance in order.
+
+    ``references`` maps frame index -> :class:`Reference` (a colour image for that frame, or a photo of a
+    similar scene). ``shot_starts`` (from :func:`detect_shots`) is used when known; otherwise cuts are
+    detected online. ``backward`` holds a backward pass to blend with, if one was run.
+    """
+
+    def __init__(self, config: PropagationConfig, references: dict[int, Reference],
+                 shot_starts: list[int] | None = None, backward: BackwardStore | None = None,
+                 keyframes: dict[int, Keyframe] | None = None) -> None:
+        if not references:
+            raise ValueError("propagation needs at least one reference image")
+        self.config = config
+        self.references = references
+        self.keyframes = dict(keyframes or {})
+        self._shot_starts = None if shot_starts is None else set(shot_starts)
+        self.backward = backward
+        self._propagator = make_propagator(config)
+        self._detector = SceneCutDetector(config.scene_cut) if shot_starts is None else None
+        self._index = -1
+        self._active = False  # whether the forward propagator holds a keyframe of the current shot
+        self._last_key = 0
+        self.cuts: list[int] = []
+
+    def __call__(self, lum8: np.ndarray) -> PropagationStep:
+        self._index += 1
+        t = self._index
+        if self._starts_shot(t, lum8):
+            if t > 0:
+                self.cuts.append(t)
+            self._active = False
+        keyframe = self._keyframe_at(t, lum8)
+        if keyframe is not None:
+            self._active, self._last_key = True, t
+            forward = self._propagator.reset(keyframe)
+        elif self._active:
+            forward = self._propagator.step(lum8)
+        else:
+            forward = None
+
+        has_backward = self.backward is not None and self.backward.has[t]
+        if forward is not None and has_backward:
+            next_key = self._next_keyframe(t)
+            return blend(forward, self.backward[t], t - self._last_key, next_key - t)
+        if has_backward:
+            return self.backward[t]
+        if forward is not None:
+            return forward
+        # A new shot with no keyframe anywhere in it: never carry colours over the cut.
+        keyframe = self._prior_keyframe(t, lum8)
+        self._active, self._last_key = True, t
+        return self._propagator.reset(keyframe)
+
+    def _starts_shot(self, t: int, lum8: np.ndarray) -> bool:
+        if self._shot_starts is not None:
+            return t in self._shot_starts
+        return self._detector.update(lum8) or t == 0
+
+    def _keyframe_at(self, t: int, lum8: np.ndarray) -> Keyframe | None:
+        if t in self.keyframes:
+            return self.keyframes[t]
+        if t in self.references:
+            self.keyframes[t] = make_keyframe(t, lum8, self.references[t])
+            return self.keyframes[t]
+        return None
+
+    def _next_keyframe(self, t: int) -> int:
+        return min(k for k in self.references if k > t)
+
+    def _prior_keyframe(self, t: int, lum8: np.ndarray) -> Keyframe:
+        nearest = min(self.references, key=lambda k: abs(k - t))
+        logger.warning("frame %d starts a shot with no keyframe: colours come from the global prior of the "
+                       "keyframe at frame %d (supply a keyframe in this shot for exact colours)", t, nearest)
+        reference = self.references[nearest]
+        self.keyframes[t] = make_keyframe(t, lum8, Reference(reference.lum8, reference.ab))
+        return self.keyframes[t]

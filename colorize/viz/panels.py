@@ -1,0 +1,45 @@
+"""Pictures people look at instead of numbers: side-by-side frames and a contact sheet."""
+
+import cv2
+import numpy as np
+
+
+def label(image: np.ndarray, text: str) -> np.ndarray:
+    """Copy of ``image`` (H, W, 3) uint8 with ``text`` in the top-left corner, legible on any content."""
+    out = image.copy()
+    scale = max(0.4, image.shape[1] / 900)
+    thickness = max(1, round(scale * 2))
+    origin = (8, 8 + round(22 * scale))
+    cv2.putText(out, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thickness + 2, cv2.LINE_AA)
+    cv2.putText(out, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thickness, cv2.LINE_AA)
+    return out
+
+
+def side_by_side(panels: list[tuple[str, np.ndarray]], gap: int = 4) -> np.ndarray:
+    """Labelled panels of one size, left to right: ``[("input", gray_rgb), ("colorized", rgb)]`` -> (H, W', 3)."""
+    height, width = panels[0][1].shape[:2]
+    out = np.zeros((height, len(panels) * width + (len(panels) - 1) * gap, 3), np.uint8)
+    for i, (text, image) in enumerate(panels):
+        if image.ndim == 2:
+            image = np.repeat(image[..., None], 3, axis=-1)
+        out[:, i * (width + gap): i * (width + gap) + width] = label(image, text)
+    return out
+
+
+def contact_sheet(rows: list[np.ndarray], max_width: int = 1600, gap: int = 4) -> np.ndarray:
+    """Stack ``rows`` (each (H, W, 3) uint8 of one size, e.g. side-by-side frames) into one image."""
+    height, width = rows[0].shape[:2]
+    scale = min(1.0, max_width / width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = [cv2.resize(row, size, interpolation=cv2.INTER_AREA) for row in rows]
+    out = np.zeros((len(rows) * size[1] + (len(rows) - 1) * gap, size[0], 3), np.uint8)
+    for i, row in enumerate(resized):
+        out[i * (size[1] + gap): i * (size[1] + gap) + size[1]] = row
+    return out
+
+
+def sheet_indices(num_frames: int, count: int) -> list[int]:
+    """``count`` frame indices spread evenly over ``num_frames`` (first and last included)."""
+    if num_frames <= count:
+        return list(range(num_frames))
+    return sorted({round(i * (num_frames - 1) / (count - 1)) for i in range(count)})
