@@ -10,15 +10,14 @@ from typing import Any
 import cv2
 import numpy as np
 
-from colorize.color import (
-    compose_lab, luminance_to_gray, luminance_to_uint8, resize, rgb_to_luminance, upsample_chroma, working_size,
-)
+from colorize.color import luminance_to_gray, luminance_to_uint8, resize, rgb_to_luminance, working_size
 from colorize.config import from_dict, load_config, to_dict
 from colorize.errors import ColorizeError, InputError
 from colorize.io import (
     VideoInfo, atomic_dir, check_output_dir, iter_frames, list_keyframe_images, probe_video, read_image,
 )
 from colorize.pipeline.config import PipelineConfig
+from colorize.pipeline.frames import colorize_luminance
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.quality import QualityMeter
 from colorize.propagation.keyframes import Reference, make_keyframe
@@ -94,7 +93,7 @@ class VideoColorizationPipeline:
                 frames = iter_frames(info.path, max_frames=num_frames)
                 for index, frame in enumerate(progress(frames, total=num_frames, desc="colorizing", unit="frame")):
                     lum = rgb_to_luminance(frame)
-                    colorized = self._colorize(propagation, lum, size)
+                    colorized = colorize_luminance(propagation, lum, size)
                     truth = next(truth_frames) if truth_frames is not None else None
                     if quality is not None:
                         quality.update(index, colorized, truth)
@@ -125,12 +124,6 @@ class VideoColorizationPipeline:
         store = BackwardStore(scratch, num_frames, size)
         propagate_backward(lum8, keyframes, shot_starts, store, config)
         return ForwardPropagation(config, references, shot_starts, store, keyframes)
-
-    @staticmethod
-    def _colorize(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-        """One frame: (H, W) L in [0, 100] -> (H, W, 3) uint8 RGB with exactly that luminance's chroma added."""
-        step = propagation(luminance_to_uint8(resize(lum, size)))
-        return compose_lab(lum, upsample_chroma(step.ab, lum))
 
     def _report(self, info: VideoInfo, count: int, elapsed: float, references: dict[int, Reference],
                 propagation: ForwardPropagation, quality: "QualityMeter | None") -> dict[str, Any]:
@@ -170,7 +163,7 @@ class VideoColorizationPipeline:
         if self._stream is None or self._stream_size != size:
             self._stream = ForwardPropagation(self.config.propagation, {0: Reference.from_rgb(self._stream_reference, size)})
             self._stream_size = size
-        return cv2.cvtColor(self._colorize(self._stream, lum, size), cv2.COLOR_RGB2BGR)
+        return cv2.cvtColor(colorize_luminance(self._stream, lum, size), cv2.COLOR_RGB2BGR)
 
 
 def _as_config(config: PipelineConfig | dict | str | os.PathLike | None) -> PipelineConfig:

@@ -8,15 +8,17 @@ import numpy as np
 
 @dataclass
 class SceneCutConfig:
-    histogram_threshold: float = 0.4  # total-variation distance of 32-bin L histograms, in [0, 1]
-    difference_threshold: float = 25.0  # mean absolute difference of 64-px thumbnails, uint8 levels
+    enabled: bool = True  # False: never cut (the naive baselines' behaviour)
+    histogram_threshold: float = 0.15  # total-variation distance of 32-bin L histograms, in [0, 1]
+    difference_threshold: float = 30.0  # mean absolute difference of 64-px thumbnails, uint8 levels
 
 
 class SceneCutDetector:
     """Feed frames in order; ``update`` says whether a frame starts a new shot.
 
-    A cut needs both a large change of the luminance histogram and a large change of the thumbnail:
-    the first alone fires on fades and exposure changes, the second alone on fast motion.
+    A cut needs both a change of the luminance histogram and a large change of the thumbnail: the first
+    alone fires on fades and exposure changes, the second alone on fast motion. On the bundled clips the
+    cuts of ``bikes`` give thumbnail differences of 48-86 levels and motion at most 21.
     """
 
     def __init__(self, config: SceneCutConfig | None = None) -> None:
@@ -28,6 +30,8 @@ class SceneCutDetector:
 
     def update(self, lum8: np.ndarray) -> bool:
         """``lum8``: (H, W) uint8 luminance. True when this frame differs from the last like a new shot."""
+        if not self.config.enabled:
+            return False
         features = _features(lum8)
         previous, self._previous = self._previous, features
         if previous is None:
