@@ -1,11 +1,18 @@
-"""Frame-level colorization shared by the pipeline, the streaming API and the benchmarks."""
+"""Frame-level colorization shared by the pipeline, the streaming API, the benchmarks and the evaluation."""
 
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import numpy as np
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_luminance, upsample_chroma, working_size
-from colorize.propagation import ForwardPropagation, PropagationConfig, Reference
+from colorize.propagation import (
+    BackwardStore, ForwardPropagation, PropagationConfig, Reference, detect_shots, make_keyframe, propagate_backward,
+)
+from colorize.utils.progress import progress
+
+FrameSource = Callable[[], Iterable[np.ndarray]]  # returns a fresh iterator over (H, W, 3) uint8 frames
 
 
 def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -17,18 +24,55 @@ def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: t
     return compose_lab(lum, upsample_chroma(step.ab, lum))
 
 
+def plan_propagation(open_frames: FrameSource, references: dict[int, Reference], size: tuple[int, int],
+                     num_frames: int, scratch: Path, config: PropagationConfig) -> ForwardPropagation:
+    """A :class:`ForwardPropagation` ready for the frames of ``open_frames``.
+
+    With a single keyframe at frame 0 this does no work (one pass, cuts found on the fly). Otherwise it reads
+    the frames once to find the shots and runs the backward pass, keeping luminance and backward chroma in
+    memory-mapped files under ``scratch`` (disk, not RAM, grows with the video).
+    """
+    if set(references) == {0}:
+        return ForwardPropagation(config, references)
+    lum8 = np.lib.format.open_memmap(scratch / "lum8.npy", "w+", np.uint8, (num_frames, *size))
+    for index, frame in enumerate(progress(open_frames(), total=num_frames, desc="analysing", unit="frame")):
+        lum8[index] = luminance_to_uint8(resize(rgb_to_luminance(frame), size))
+    shot_starts = detect_shots(lum8, config.scene_cut)
+    keyframes = {index: make_keyframe(index, lum8[index], ref) for index, ref in references.items()}
+    store = BackwardStore(scratch, num_frames, size)
+    propagate_backward(lum8, keyframes, shot_starts, store, config)
+    return ForwardPropagation(config, references, shot_starts, store, keyframes)
+
+
+def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray], num_frames: int,
+                      config: PropagationConfig | None = None) -> Iterator[np.ndarray]:
+    """Colorize ``num_frames`` frames from colour keyframes ``{index: (H, W, 3) uint8 RGB}`` (any size).
+
+    ``open_frames()`` must give the frames from the start each time it is called (it is called twice when a
+    keyframe lies after frame 0). Their colour is ignored. Yields (H, W, 3) uint8 RGB per frame.
+    """
+    config = config or PropagationConfig()
+    frames = iter(open_frames())
+    first = next(frames)
+    height, width = first.shape[:2]
+    size = working_size(height, width, config.max_side)
+    keyed = {index: Reference.from_rgb(resize(image, (height, width)), size) for index, image in references.items()}
+    with tempfile.TemporaryDirectory() as scratch:
+        propagation = plan_propagation(open_frames, keyed, size, num_frames, Path(scratch), config)
+        for frame in _chain(first, frames):
+            yield colorize_luminance(propagation, rgb_to_luminance(frame), size)
+
+
 def colorize_frames(frames: Iterable[np.ndarray], reference: np.ndarray,
                     config: PropagationConfig | None = None) -> Iterator[np.ndarray]:
-    """Colorize a stream of frames from the colours of its first frame (``reference``, (H, W, 3) uint8 RGB).
+    """Colorize a stream from the colours of its first frame (``reference``, (H, W, 3) uint8 RGB), one pass.
 
     ``frames`` are (H, W, 3) RGB or (H, W) gray uint8; their colour is ignored. Yields (H, W, 3) uint8 RGB.
     Memory does not grow with the number of frames.
     """
-    config = config or PropagationConfig()
-    propagation, size = None, None
-    for frame in frames:
-        lum = rgb_to_luminance(frame)
-        if propagation is None:
-            size = working_size(*lum.shape, config.max_side)
-            propagation = ForwardPropagation(config, {0: Reference.from_rgb(resize(reference, lum.shape), size)})
-        yield colorize_luminance(propagation, lum, size)
+    return colorize_sequence(lambda: frames, {0: reference}, num_frames=0, config=config)
+
+
+def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    yield first
+    yield from rest

@@ -1,5 +1,6 @@
 """``VideoColorizationPipeline``: a video and colour keyframes in, a colorized video and its report out."""
 
+import functools
 import logging
 import os
 import tempfile
@@ -10,18 +11,17 @@ from typing import Any
 import cv2
 import numpy as np
 
-from colorize.color import luminance_to_gray, luminance_to_uint8, resize, rgb_to_luminance, working_size
+from colorize.color import luminance_to_gray, resize, rgb_to_luminance, working_size
 from colorize.config import from_dict, load_config, to_dict
 from colorize.errors import ColorizeError, InputError
 from colorize.io import (
     VideoInfo, atomic_dir, check_output_dir, iter_frames, list_keyframe_images, probe_video, read_image,
 )
 from colorize.pipeline.config import PipelineConfig
-from colorize.pipeline.frames import colorize_luminance
+from colorize.pipeline.frames import colorize_luminance, plan_propagation
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.quality import QualityMeter
-from colorize.propagation.keyframes import Reference, make_keyframe
-from colorize.propagation.video import BackwardStore, ForwardPropagation, detect_shots, propagate_backward
+from colorize.propagation import ForwardPropagation, Reference
 from colorize.utils.device import resolve_device
 from colorize.utils.progress import progress
 
@@ -85,13 +85,14 @@ class VideoColorizationPipeline:
         # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end.
         started = time.perf_counter()
         with atomic_dir(self.output_dir, self.overwrite) as tmp, tempfile.TemporaryDirectory() as scratch:
-            propagation = self._plan(info.path, references, size, num_frames, Path(scratch))
+            open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
+            propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
+                                           self.config.propagation)
             quality = QualityMeter(keyframes=set(references)) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             count = 0
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
-                frames = iter_frames(info.path, max_frames=num_frames)
-                for index, frame in enumerate(progress(frames, total=num_frames, desc="colorizing", unit="frame")):
+                for index, frame in enumerate(progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")):
                     lum = rgb_to_luminance(frame)
                     colorized = colorize_luminance(propagation, lum, size)
                     truth = next(truth_frames) if truth_frames is not None else None
@@ -108,22 +109,6 @@ class VideoColorizationPipeline:
         logger.info("wrote %s (%d frames, %.1f fps)", final, count, count / elapsed)
         self.last_report = report
         return final
-
-    def _plan(self, video: Path, references: dict[int, Reference], size: tuple[int, int], num_frames: int,
-              scratch: Path) -> ForwardPropagation:
-        """Set up propagation; runs the analysis and backward passes when a keyframe lies after frame 0."""
-        config = self.config.propagation
-        if set(references) == {0}:
-            return ForwardPropagation(config, references)  # one pass, cuts detected on the fly
-        lum8 = np.lib.format.open_memmap(scratch / "lum8.npy", "w+", np.uint8, (num_frames, *size))
-        frames = iter_frames(video, max_frames=num_frames)
-        for index, frame in enumerate(progress(frames, total=num_frames, desc="analysing", unit="frame")):
-            lum8[index] = luminance_to_uint8(resize(rgb_to_luminance(frame), size))
-        shot_starts = detect_shots(lum8, config.scene_cut)
-        keyframes = {index: make_keyframe(index, lum8[index], ref) for index, ref in references.items()}
-        store = BackwardStore(scratch, num_frames, size)
-        propagate_backward(lum8, keyframes, shot_starts, store, config)
-        return ForwardPropagation(config, references, shot_starts, store, keyframes)
 
     def _report(self, info: VideoInfo, count: int, elapsed: float, references: dict[int, Reference],
                 propagation: ForwardPropagation, quality: "QualityMeter | None") -> dict[str, Any]:
