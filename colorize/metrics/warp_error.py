@@ -27,7 +27,7 @@ import numpy as np
 from colorize.flow import DISFlow, FlowConfig, motion_boundary_mask, occlusion_mask, warp
 from colorize.metrics._frames import ArrayLike, as_video, reduce, to_float, to_luminance
 from colorize.metrics._metric import _RunningMean
-from colorize.utils import progress
+from colorize.utils.progress import progress
 
 
 @dataclass

@@ -1,4 +1,4 @@
-from colorize.utils.logging import configure_logging
-from colorize.utils.progress import progress
+"""Small shared helpers: logging set-up for entry points, progress bars, device choice, input checks.
 
-__all__ = ["configure_logging", "progress"]
+Import from the modules (``from colorize.utils.progress import progress``).
+"""

@@ -11,6 +11,7 @@ import pytest
 
 from colorize.errors import InputError
 from colorize.io import VideoWriter, iter_frames, probe_video
+from colorize.utils.testing import decode_audio, dominant_hz, write_clip
 
 RED = (230, 40, 40)
 
@@ -26,49 +27,12 @@ def make_frames(n: int = 24, width: int = 64, height: int = 48) -> list[np.ndarr
     return frames
 
 
-def write_clip(path: Path, frames: list[np.ndarray], fps: Fraction = Fraction(24), tone_hz: float | None = None,
-               tone_seconds: float = 1.5, audio_codec: str = "aac", rate: int = 44100) -> Path:
-    """Encode ``frames`` with libx264, plus a mono sine tone when ``tone_hz`` is given."""
-    with av.open(str(path), "w") as container:
-        video = container.add_stream("libx264", rate=fps)
-        video.height, video.width = frames[0].shape[:2]
-        video.pix_fmt = "yuv420p"
-        audio = container.add_stream(audio_codec, rate=rate, layout="mono") if tone_hz else None
-        for i, rgb in enumerate(frames):
-            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-            frame.pts = i
-            container.mux(video.encode(frame))
-        container.mux(video.encode())
-        if audio is not None:
-            t = np.arange(round(tone_seconds * rate)) / rate
-            samples = (0.5 * np.sin(2 * np.pi * tone_hz * t)).astype(np.float32)
-            for start in range(0, len(samples), 1024):
-                frame = av.AudioFrame.from_ndarray(samples[None, start:start + 1024], format="flt", layout="mono")
-                frame.sample_rate, frame.pts = rate, start
-                container.mux(audio.encode(frame))
-            container.mux(audio.encode())
-    return path
-
-
 def write_frames(path: Path, frames: list[np.ndarray], fps: Fraction = Fraction(24), **kwargs) -> Path:
     height, width = frames[0].shape[:2]
     with VideoWriter(path, fps, width, height, **kwargs) as writer:
         for rgb in frames:
             writer.write(rgb)
     return path
-
-
-def decode_audio(path: Path) -> tuple[str, int, np.ndarray]:
-    """(codec name, sample rate, first channel as float32) of the first audio stream."""
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        samples = np.concatenate([frame.to_ndarray()[0] for frame in container.decode(stream)])
-        return stream.codec_context.codec.canonical_name, stream.sample_rate, samples
-
-
-def dominant_hz(samples: np.ndarray, rate: int) -> float:
-    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
-    return float(np.fft.rfftfreq(len(samples), 1 / rate)[spectrum.argmax()])
 
 
 @pytest.mark.parametrize("fps", [Fraction(24), Fraction(30000, 1001)])

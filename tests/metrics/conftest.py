@@ -1,6 +1,5 @@
 """Test clips for the metrics: real photographs from scikit-image, moved by known whole-pixel steps."""
 
-import importlib
 from types import SimpleNamespace
 
 import numpy as np
@@ -8,8 +7,7 @@ import pytest
 import skimage.color
 import skimage.data
 
-# the module, not the function colorize.utils re-exports under the same name
-progress_module = importlib.import_module("colorize.utils.progress")
+import colorize.utils.progress as progress_module
 
 REAL_IMAGES = ("astronaut", "coffee", "chelsea")
 

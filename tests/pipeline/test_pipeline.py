@@ -1,0 +1,143 @@
+"""VideoColorizationPipeline end to end on a short real clip: outputs, luminance, audio, streaming, bad input."""
+
+import hashlib
+import json
+import logging
+
+import cv2
+import numpy as np
+import pytest
+
+from colorize.color import rgb_to_luminance
+from colorize.errors import ColorizeError, InputError
+from colorize.io import probe_video, read_image, write_png
+from colorize.metrics import psnr
+from colorize.pipeline import VideoColorizationPipeline
+from colorize.pipeline.frames import colorize_frames
+from colorize.utils.testing import decode_audio, dominant_hz
+
+NUM_FRAMES = 16
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, clip_with_tone, decoded_clip):
+    """One full run with frame 0's true colours as reference and the input as ground truth."""
+    out = tmp_path_factory.mktemp("run") / "out"
+    before = _sha(clip_with_tone)
+    final = VideoColorizationPipeline(output_dir=out, device="cpu").process_video(
+        clip_with_tone, reference=decoded_clip[0], ground_truth="input")
+    return out, final, before
+
+
+def test_writes_the_documented_layout(run):
+    out, final, _ = run
+    assert final == out / "final_colorized_video.mp4"
+    assert sorted(p.name for p in (out / "frames").iterdir()) == [f"{i:04d}.png" for i in range(NUM_FRAMES)]
+    assert len(list((out / "colorized_frames").glob("*.png"))) == NUM_FRAMES
+    assert (out / "visualization" / "contact_sheet.png").is_file()
+    side = probe_video(out / "visualization" / "side_by_side.mp4")
+    assert side.num_frames == NUM_FRAMES and side.width > 2 * 176  # input | colorized | ground truth
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no partial leftovers
+
+
+def test_final_video_keeps_rate_size_and_audio(run):
+    _, final, _ = run
+    info = probe_video(final)
+    assert (info.width, info.height, info.fps, info.num_frames, info.has_audio) == (176, 144, 24, NUM_FRAMES, True)
+    _, rate, samples = decode_audio(final)
+    assert abs(dominant_hz(samples, rate) - 440.0) < 5.0
+    assert abs(len(samples) / rate - NUM_FRAMES / 24) < 0.1
+
+
+def test_input_is_not_modified(run, clip_with_tone):
+    assert _sha(clip_with_tone) == run[2]
+
+
+def test_luminance_is_the_input_luminance(run, decoded_clip):
+    out, _, _ = run
+    for index in (0, 7, 15):
+        colorized = read_image(out / "colorized_frames" / f"{index:04d}.png")
+        diff = np.abs(rgb_to_luminance(colorized) - rgb_to_luminance(decoded_clip[index]))
+        assert diff.mean() < 0.3 and diff.max() < 1.5  # L in [0, 100]; uint8 RGB rounding only
+
+
+def test_report_figures_match_the_written_frames(run, decoded_clip):
+    out, _, _ = run
+    report = json.loads((out / "run.json").read_text())
+    assert report["frames"] == NUM_FRAMES and report["keyframes"] == [0] and report["timing"]["fps"] > 0
+    written = np.stack([read_image(out / "colorized_frames" / f"{i:04d}.png") for i in range(NUM_FRAMES)])
+    recomputed = psnr(written[1:], np.stack(decoded_clip[1:]))
+    assert report["quality"]["psnr_propagated_frames"] == pytest.approx(recomputed, abs=1e-3)
+    assert report["quality"]["psnr_propagated_frames"] > 30.0  # measured 36.4 dB on these frames
+
+
+def test_refuses_a_previous_run_and_replaces_it_with_overwrite(run, clip_with_tone, decoded_clip):
+    out, _, _ = run
+    with pytest.raises(InputError, match="previous run"):
+        VideoColorizationPipeline(output_dir=out).process_video(clip_with_tone, reference=decoded_clip[0])
+    marker = out / "frames" / "0000.png"
+    stamp = marker.stat().st_mtime_ns
+    VideoColorizationPipeline(output_dir=out, overwrite=True).process_video(clip_with_tone, reference=decoded_clip[0])
+    assert marker.stat().st_mtime_ns != stamp and not (out / "visualization" / "side_by_side.mp4").stat().st_size == 0
+
+
+def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch):
+    import colorize.pipeline.pipeline as module
+
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) > 3:
+            raise RuntimeError("disk full")
+        return original(*args)
+
+    original = module.colorize_luminance
+    monkeypatch.setattr(module, "colorize_luminance", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        VideoColorizationPipeline(output_dir=tmp_path / "out").process_video(clip_with_tone, reference=decoded_clip[0])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_keyframe_folder_and_resized_reference(tmp_path, clip_with_tone, decoded_clip, caplog):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    write_png(keys / "0000.png", cv2.resize(decoded_clip[0], (352, 288)))  # another size: resized, with a note
+    write_png(keys / "0012.png", decoded_clip[12])
+    with caplog.at_level(logging.WARNING, logger="colorize"):
+        pipeline = VideoColorizationPipeline(output_dir=tmp_path / "out")
+        pipeline.process_video(clip_with_tone, keyframes=keys, ground_truth="input")
+    assert "352x288" in caplog.text and "resized" in caplog.text
+    assert pipeline.last_report["keyframes"] == [0, 12]
+    assert pipeline.last_report["quality"]["psnr_propagated_frames"] > 30.0
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({}, ColorizeError, "--reference"),
+    ({"keyframes": {99: np.zeros((144, 176, 3), np.uint8)}}, InputError, "outside the video"),
+])
+def test_bad_colour_sources(tmp_path, clip_with_tone, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        VideoColorizationPipeline(output_dir=tmp_path / "out").process_video(clip_with_tone, **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_streaming_matches_offline_and_keeps_state(decoded_clip):
+    pipeline = VideoColorizationPipeline(device="cpu")
+    with pytest.raises(ColorizeError, match="set_reference"):
+        pipeline.colorize_single_frame(decoded_clip[0])
+    pipeline.set_reference(cv2.cvtColor(decoded_clip[0], cv2.COLOR_RGB2BGR))
+    gray = [cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY) for frame in decoded_clip[:8]]
+    streamed = [pipeline.colorize_single_frame(frame) for frame in gray]
+    assert all(frame.shape == (144, 176, 3) and frame.dtype == np.uint8 for frame in streamed)
+    offline = list(colorize_frames(gray, decoded_clip[0], pipeline.config.propagation))
+    for bgr, rgb in zip(streamed, offline):
+        np.testing.assert_array_equal(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), rgb)
+    # state is kept: a fresh pipeline fed only frame 7 does not reproduce the streamed frame 7
+    fresh = VideoColorizationPipeline(device="cpu")
+    fresh.set_reference(cv2.cvtColor(decoded_clip[0], cv2.COLOR_RGB2BGR))
+    assert not np.array_equal(fresh.colorize_single_frame(gray[7]), streamed[7])
