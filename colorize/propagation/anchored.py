@@ -33,6 +33,8 @@ class AnchoredConfig:
     chain_scale: float = 10.0  # same for the previous-output candidate
     fill: bool = True  # edge-aware fill of low-confidence chroma
     fill_below: float = 0.1  # confidence under which a pixel's chroma is (partly) replaced by the fill
+    smooth_radius: int = 1  # guided-filter radius for the output chroma, guided by luminance (0: off)
+    smooth_eps: float = 1e-3  # guided-filter regulariser on luminance in [0, 1]
 
 
 class AnchoredPropagator(ChromaPropagator):
@@ -80,6 +82,8 @@ class AnchoredPropagator(ChromaPropagator):
             ab = edge_aware_fill(ab, np.minimum(total / cfg.fill_below, 1.0), lum8)
 
         self._coords, self._lum8, self._ab = coords, lum8, ab
+        if cfg.smooth_radius:  # output only: smoothing the carried state would blur more with every frame
+            ab = cv2.ximgproc.guidedFilter(lum8, ab, cfg.smooth_radius, cfg.smooth_eps * 255**2)
         return PropagationStep(ab, total)
 
     def _key_error(self, lum: np.ndarray, coords: np.ndarray) -> np.ndarray:
