@@ -17,17 +17,14 @@ import numpy as np
 
 from colorize.color import resize
 from colorize.data import SAMPLE_CLIPS, sample_video
+from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
 from colorize.metrics import psnr, ssim
 from colorize.pipeline.frames import colorize_frames
-from colorize.propagation import PropagationConfig, SceneCutConfig
+from colorize.propagation import PropagationConfig
 
-METHODS = {
-    "gray": PropagationConfig(method="gray", scene_cut=SceneCutConfig(enabled=False)),
-    "copy": PropagationConfig(method="copy", scene_cut=SceneCutConfig(enabled=False)),
-    "chain": PropagationConfig(method="chain", scene_cut=SceneCutConfig(enabled=False)),
-    "anchored (ours)": PropagationConfig(),
-}
+# The compared methods, shared with evaluate_models.py: gray, copy, chain (baselines) and anchored (ours).
+METHODS = {model.name: model.config() for model in PROPAGATION_MODELS}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:

@@ -1,0 +1,112 @@
+#!/usr/bin/env python
+"""Compare colorizers on a dataset: quality, colour, temporal-consistency and cost metrics per model × clip.
+
+    python evaluate_models.py --dataset-name videos --dataset-path clips/ --output-dir eval/ \\
+        [--models gray copy chain anchored] [--max-frames 60] [--reference first|keyframes:K] \\
+        [--lpips-weights PATH] [--fid-weights PATH] [--device auto|cpu|cuda] [--overwrite]
+
+Every model gets each clip in black and white plus its true colours at the reference frames (frame 0, or every
+K-th frame), and is scored against the true colours. Writes OUT/results.csv, OUT/summary.json, OUT/summary.md and
+OUT/plots/. Bad input prints one ``error:`` line and exits with 2; the exit status is 1 only when no model could be
+evaluated on any clip.
+"""
+
+import argparse
+import logging
+import shlex
+import sys
+from pathlib import Path
+
+from colorize.errors import ColorizeError
+from colorize.evaluation import (
+    DATASETS,
+    ReferenceProtocol,
+    check_model_names,
+    evaluate,
+    load_dataset,
+    model_names,
+    write_report,
+)
+from colorize.io import check_output_dir
+from colorize.utils.device import resolve_device
+from colorize.utils.logging import configure_logging
+
+logger = logging.getLogger("colorize.evaluate_models")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, like every other user error, instead of usage + message
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="evaluate_models.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset-name", required=True, choices=DATASETS, help="folder layout of the dataset")
+    parser.add_argument("--dataset-path", required=True, type=Path, help="dataset root folder")
+    parser.add_argument("--models", nargs="+", metavar="MODEL",
+                        help="models to compare (default: every registered one: gray copy chain anchored)")
+    parser.add_argument("--output-dir", required=True, type=Path, help="folder for results.csv, summary.*, plots/")
+    parser.add_argument("--max-frames", type=int, help="only the first N frames of each clip")
+    parser.add_argument("--reference", default="first",
+                        help="true colours given to the models: 'first' (frame 0) or 'keyframes:K' (every K frames)")
+    parser.add_argument("--lpips-weights", type=Path, help="torchvision alexnet-owt-7be5be79.pth (or its folder)")
+    parser.add_argument("--fid-weights", type=Path,
+                        help="torch-fidelity weights-inception-2015-12-05-6726825d.pth (or its folder)")
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="default auto")
+    parser.add_argument("--overwrite", action="store_true", help="replace a previous run in --output-dir")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    return parser
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    """Evaluate as ``args`` ask and write the report; returns the exit status (0, or 1 if nothing was evaluated).
+
+    ``argv`` (the arguments ``args`` came from) is recorded in the summary, to reproduce the run.
+    """
+
+    # 1. Check every input before any work
+    if args.max_frames is not None and args.max_frames < 1:
+        raise ColorizeError(f"--max-frames must be at least 1, got {args.max_frames}")
+    protocol = ReferenceProtocol.parse(args.reference)
+    models = args.models or model_names()
+    check_model_names(models)
+    if len(set(models)) != len(models):
+        raise ColorizeError(f"--models lists a model twice: {' '.join(models)}")
+    device = resolve_device(args.device)
+    check_output_dir(args.output_dir, args.overwrite)
+    clips = load_dataset(args.dataset_name, args.dataset_path, args.max_frames)
+
+    # 2. Evaluate, 3. write the report
+    settings = {"dataset": args.dataset_name, "dataset_path": str(args.dataset_path),
+                "max_frames": args.max_frames or "all",
+                "command": shlex.join(["python", "evaluate_models.py", *argv])}
+    evaluation = evaluate(clips, models, reference=protocol, device=device, lpips_weights=args.lpips_weights,
+                          fid_weights=args.fid_weights, settings=settings)
+    output = write_report(evaluation, args.output_dir, overwrite=args.overwrite)
+    done, total = len(evaluation.succeeded), len(evaluation.runs)
+    print((output / "summary.md").read_text())
+    print(f"{done} of {total} model × clip runs evaluated; results in {output}/ "
+          "(results.csv, summary.json, summary.md, plots/)")
+    return 0 if done else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed on one line
+        return int(done.code or 0)
+    configure_logging(logging.WARNING if args.quiet else logging.INFO)
+    try:
+        return run(args, argv)
+    except ColorizeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no output was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
