@@ -28,20 +28,15 @@ from colorize.evaluation import (
     write_report,
 )
 from colorize.io import check_output_dir
+from colorize.utils.cli import ArgumentParser, run_main
 from colorize.utils.device import resolve_device
 from colorize.utils.logging import configure_logging
 
 logger = logging.getLogger("colorize.evaluate_models")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, like every other user error, instead of usage + message
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="evaluate_models.py", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="evaluate_models.py", description=__doc__.splitlines()[0])
     parser.add_argument("--dataset-name", required=True, choices=DATASETS, help="folder layout of the dataset")
     parser.add_argument("--dataset-path", required=True, type=Path, help="dataset root folder")
     parser.add_argument("--models", nargs="+", metavar="MODEL",
@@ -98,14 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # --help, or a usage error already printed on one line
         return int(done.code or 0)
     configure_logging(logging.WARNING if args.quiet else logging.INFO)
-    try:
-        return run(args, argv)
-    except ColorizeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: no output was written", file=sys.stderr)
-        return 130
+    return run_main(lambda: run(args, argv))
 
 
 if __name__ == "__main__":

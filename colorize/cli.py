@@ -4,13 +4,14 @@ Errors the user can fix print one line on stderr and exit with code 2 (never a t
 """
 
 import argparse
+import functools
 import logging
-import sys
 from pathlib import Path
 
 import yaml
 
 from colorize.errors import ColorizeError
+from colorize.utils.cli import ArgumentParser, run_main
 from colorize.utils.logging import configure_logging
 
 logger = logging.getLogger("colorize.cli")
@@ -19,7 +20,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "pipeline"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="colorize",
         description="Colorize a black-and-white video from colour keyframes (any colour in INPUT is discarded).",
     )
@@ -99,14 +100,9 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    configure_logging(logging.WARNING if args.quiet else logging.INFO)
     try:
-        run(args)
-    except ColorizeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: no output was written", file=sys.stderr)
-        return 130
-    return 0
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed on one line
+        return int(done.code or 0)
+    configure_logging(logging.WARNING if args.quiet else logging.INFO)
+    return run_main(functools.partial(run, args))
