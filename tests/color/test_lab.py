@@ -1,0 +1,206 @@
+"""sRGB <-> CIE Lab against scikit-image, and gamut handling of ``compose_lab`` (kornia's per-op checklist)."""
+
+import warnings
+
+import numpy as np
+import pytest
+import skimage.color
+import skimage.data
+
+from colorize.color import (
+    compose_lab, lab_to_linear_rgb, lab_to_rgb, luminance_to_gray, luminance_to_uint8, rgb_to_lab, rgb_to_luminance,
+)
+
+PHOTOS = ("astronaut", "coffee", "chelsea")
+GRAY_RAMP = np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], 3, axis=-1)  # (1, 256, 3), R = G = B
+
+
+@pytest.fixture(scope="module", params=PHOTOS)
+def photo(request) -> np.ndarray:
+    return getattr(skimage.data, request.param)()
+
+
+def _skimage_lab2rgb(lab: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():  # "negative Z values clipped" on out-of-gamut input
+        warnings.simplefilter("ignore", UserWarning)
+        return skimage.color.lab2rgb(lab)
+
+
+# ---------------------------------------------------------------- smoke and cardinality
+@pytest.mark.parametrize("shape", [(1, 1), (7, 5), (48, 64)])
+def test_cardinality(shape):
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
+    lab = rgb_to_lab(rgb)
+    assert lab.shape == (*shape, 3) and lab.dtype == np.float32
+    assert lab_to_rgb(lab).shape == (*shape, 3) and lab_to_rgb(lab).dtype == np.float32
+    assert lab_to_linear_rgb(lab).shape == (*shape, 3)
+    lum = rgb_to_luminance(rgb)
+    assert lum.shape == shape and lum.dtype == np.float32
+    assert luminance_to_uint8(lum).shape == shape and luminance_to_uint8(lum).dtype == np.uint8
+    assert luminance_to_gray(lum).shape == shape and luminance_to_gray(lum).dtype == np.uint8
+    out = compose_lab(lum, lab[..., 1:])
+    assert out.shape == (*shape, 3) and out.dtype == np.uint8
+
+
+def test_lab_to_linear_rgb_accepts_any_leading_shape():
+    lab = np.array([[50.0, 10.0, -20.0], [70.0, -5.0, 30.0]], np.float32)  # (N, 3), not an image
+    assert lab_to_linear_rgb(lab).shape == (2, 3)
+
+
+# ---------------------------------------------------------------- exceptions
+@pytest.mark.parametrize("shape", [(8, 8), (8, 8, 4), (8, 8, 1), (2, 8, 8, 3)])
+def test_rgb_to_lab_rejects_non_rgb_shapes(shape):
+    with pytest.raises(ValueError, match="expected an \\(H, W, 3\\) RGB image"):
+        rgb_to_lab(np.zeros(shape, np.uint8))
+
+
+@pytest.mark.parametrize("lum_shape, ab_shape", [((8, 8), (8, 9, 2)), ((8, 8), (8, 8, 3)), ((8, 8), (8, 8))])
+def test_compose_lab_rejects_mismatched_shapes(lum_shape, ab_shape):
+    with pytest.raises(ValueError, match="do not match"):
+        compose_lab(np.zeros(lum_shape, np.float32), np.zeros(ab_shape, np.float32))
+
+
+# ---------------------------------------------------------------- unit values vs scikit-image
+def test_unit_values_generated_with_skimage():
+    # skimage.color.rgb2lab (0.26) of pure red, green, blue, white, black and mid gray.
+    rgb = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255], [0, 0, 0], [128, 128, 128]]], np.uint8)
+    expected = np.array([[[53.2406, 80.0923, 67.2028], [87.7351, -86.1830, 83.1797], [32.2957, 79.1856, -107.8573],
+                          [100.0, -0.0025, 0.0047], [0.0, 0.0, 0.0], [53.5850, -0.0015, 0.0028]]], np.float32)
+    np.testing.assert_allclose(rgb_to_lab(rgb), expected, atol=2e-4)
+
+
+def test_rgb_to_lab_matches_skimage_on_photos(photo):
+    reference = skimage.color.rgb2lab(photo)
+    np.testing.assert_allclose(rgb_to_lab(photo), reference, atol=1e-3)  # measured max 1.0e-4
+    np.testing.assert_allclose(rgb_to_lab(photo.astype(np.float64) / 255.0), reference, atol=1e-3)
+
+
+def test_uint8_table_agrees_with_float_path(photo):
+    # uint8 input goes through a 256-entry gamma table, float through the formula: same numbers.
+    np.testing.assert_allclose(rgb_to_lab(photo), rgb_to_lab(photo.astype(np.float32) / 255.0), atol=1e-4)
+
+
+def test_rgb_to_luminance_matches_skimage_l(photo):
+    np.testing.assert_allclose(rgb_to_luminance(photo), skimage.color.rgb2lab(photo)[..., 0], atol=1e-3)
+
+
+def test_lab_to_rgb_matches_skimage_on_photos(photo):
+    lab = skimage.color.rgb2lab(photo)
+    np.testing.assert_allclose(lab_to_rgb(lab), skimage.color.lab2rgb(lab), atol=1e-3)  # measured 5e-7
+
+
+def test_lab_to_linear_rgb_is_unclipped_and_matches_skimage_xyz():
+    # Saturated colours outside sRGB: the linear result leaves [0, 1] instead of being clipped.
+    lab = np.array([[[50.0, 100.0, 0.0], [60.0, -100.0, 0.0], [40.0, 0.0, -100.0], [95.0, 0.0, 60.0]]], np.float32)
+    linear = lab_to_linear_rgb(lab)
+    assert ((linear < 0) | (linear > 1)).any(axis=-1).all()
+    reference = skimage.color.lab2xyz(lab) @ skimage.color.colorconv.rgb_from_xyz.T
+    np.testing.assert_allclose(linear, reference, atol=1e-3)
+    assert lab_to_rgb(lab).min() >= 0.0 and lab_to_rgb(lab).max() <= 1.0
+
+
+# ---------------------------------------------------------------- forth and back
+def test_forth_and_back_is_exact_on_uint8(photo):
+    back = np.rint(lab_to_rgb(rgb_to_lab(photo)) * 255.0)
+    np.testing.assert_array_equal(back, photo)  # measured max error 1.5e-4 of a uint8 step before rounding
+
+
+def test_forth_and_back_on_random_lab_in_gamut():
+    rng = np.random.default_rng(0)
+    rgb = rng.random((32, 32, 3)).astype(np.float32)
+    np.testing.assert_allclose(lab_to_rgb(rgb_to_lab(rgb)), rgb, atol=1e-4)
+
+
+def test_gray_input_has_no_chroma():
+    lab = rgb_to_lab(GRAY_RAMP)
+    # Not exactly 0: the D65 white (0.95047, 1, 1.08883) and the row sums of the sRGB matrix differ in the
+    # 5th digit, as in skimage, whose own |ab| for gray is the same size.
+    assert np.abs(lab[..., 1:]).max() < 0.01
+    assert np.abs(skimage.color.rgb2lab(GRAY_RAMP)[..., 1:]).max() < 0.01
+    assert (np.diff(lab[0, :, 0]) > 0).all()  # L strictly increasing with the gray level
+
+
+def test_luminance_of_2d_gray_equals_rgb_gray():
+    gray2d = GRAY_RAMP[..., 0]
+    np.testing.assert_allclose(rgb_to_luminance(gray2d), rgb_to_luminance(GRAY_RAMP), atol=1e-5)
+    np.testing.assert_allclose(rgb_to_luminance(gray2d), rgb_to_lab(GRAY_RAMP)[..., 0], atol=1e-4)
+
+
+def test_luminance_discards_colour():
+    # Pure red and a gray of the same luminance have the same L; their RGB are far apart.
+    red = np.array([[[255, 0, 0]]], np.uint8)
+    lum_red = float(rgb_to_luminance(red)[0, 0])
+    gray = luminance_to_gray(np.array([[lum_red]], np.float32))
+    assert abs(float(rgb_to_luminance(gray)[0, 0]) - lum_red) < 0.3  # one uint8 gray step is ~0.4 L here
+
+
+def test_luminance_to_gray_round_trips_every_gray_level():
+    levels = GRAY_RAMP[..., 0]
+    np.testing.assert_array_equal(luminance_to_gray(rgb_to_luminance(levels)), levels)
+
+
+def test_luminance_to_uint8_scale_and_clipping():
+    lum = np.array([[-5.0, 0.0, 40.0, 100.0, 120.0]], np.float32)
+    np.testing.assert_array_equal(luminance_to_uint8(lum), [[0, 0, 102, 255, 255]])
+
+
+# ---------------------------------------------------------------- compose_lab: keep L, fit the gamut
+def test_compose_lab_reproduces_in_gamut_photo(photo):
+    lab = rgb_to_lab(photo)
+    out = compose_lab(lab[..., 0], lab[..., 1:])
+    assert np.abs(out.astype(int) - photo).max() <= 1  # measured 0 on all three photos
+
+
+def _naive_clip(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Per-channel clipping of out-of-gamut colours (what compose_lab avoids), via skimage."""
+    return np.clip(np.rint(_skimage_lab2rgb(np.dstack([lum, ab])) * 255), 0, 255).astype(np.uint8)
+
+
+# Measured max |ΔL| with ab doubled: compose_lab 0.238 / 0.216 / 0.239, naive clipping 12.18 / 11.48 / 6.99
+# (astronaut / coffee / chelsea). The bound 0.5 allows the uint8 rounding of the output: near black one sRGB
+# step moves L by 0.27, so half a step on each channel plus OpenCV's ~1e-3 Lab->RGB error stays under 0.5.
+L_BOUND = 0.5
+
+
+def test_compose_lab_keeps_luminance_when_chroma_is_exaggerated(photo):
+    lab = rgb_to_lab(photo)
+    lum, ab = lab[..., 0], 2.0 * lab[..., 1:]
+    out = compose_lab(lum, ab)
+    error = np.abs(skimage.color.rgb2lab(out)[..., 0] - lum)
+    assert error.max() < L_BOUND
+    assert error.mean() < 0.1  # measured 0.058 / 0.060 / 0.065
+    naive_error = np.abs(skimage.color.rgb2lab(_naive_clip(lum, ab))[..., 0] - lum)
+    assert naive_error.max() > 5.0  # the contrast: clipping each channel changes L by whole units
+
+
+def test_compose_lab_only_desaturates_out_of_gamut_pixels(photo):
+    lab = rgb_to_lab(photo)
+    lum, ab = lab[..., 0], 2.0 * lab[..., 1:]
+    requested = np.dstack([lum, ab])
+    linear = lab_to_linear_rgb(requested)
+    out_of_gamut = ((linear < -1e-4) | (linear > 1 + 1e-4)).any(axis=-1)
+    assert 0.1 < out_of_gamut.mean() < 0.95  # measured 36% / 88% / 23%: the test exercises both paths
+    out = compose_lab(lum, ab)
+    # In gamut: exactly the requested colour (up to rounding).
+    expected = np.rint(lab_to_rgb(requested) * 255.0)
+    assert np.abs(out[~out_of_gamut].astype(int) - expected[~out_of_gamut]).max() <= 1
+    # Out of gamut: chroma scaled towards gray, hue kept (measured max 2.9 degrees where chroma > 10).
+    got = rgb_to_lab(out)
+    chroma_out = np.hypot(got[..., 1], got[..., 2])
+    chroma_req = np.hypot(ab[..., 0], ab[..., 1])
+    assert (chroma_out[out_of_gamut] <= chroma_req[out_of_gamut] * 1.03 + 0.5).all()
+    assert (chroma_out[out_of_gamut] / chroma_req[out_of_gamut]).mean() < 0.9  # measured 0.69 / 0.69 / 0.81
+    hue = np.angle((got[..., 1] + 1j * got[..., 2]) * np.conj(ab[..., 0] + 1j * ab[..., 1]), deg=True)
+    assert np.abs(hue[out_of_gamut & (chroma_out > 10)]).max() < 5.0
+
+
+def test_compose_lab_without_bisection_steps_gives_gray_out_of_gamut():
+    lum = np.full((4, 4), 50.0, np.float32)
+    ab = np.zeros((4, 4, 2), np.float32)
+    ab[:2] = (150.0, 0.0)  # far outside sRGB
+    ab[2:] = (10.0, 5.0)  # inside
+    out = compose_lab(lum, ab, gamut_steps=0).astype(int)
+    assert (out[:2].max(-1) - out[:2].min(-1)).max() <= 1  # gray: R = G = B up to OpenCV's rounding
+    assert (out[2:].max(-1) - out[2:].min(-1)).min() > 10  # the in-gamut colour is kept
+    np.testing.assert_allclose(skimage.color.rgb2lab(out.astype(np.uint8))[..., 0], 50.0, atol=L_BOUND)

@@ -1,0 +1,112 @@
+"""This project's propagator (keyframe chroma through a composed, re-anchored flow map) on real video."""
+
+import numpy as np
+import pytest
+
+from colorize.propagation import (
+    AnchoredConfig, AnchoredPropagator, ChainPropagator, CopyPropagator, GrayPropagator, Keyframe,
+)
+
+NUM_FRAMES = 40  # carphone frames 0..39, true frame 0 as the keyframe
+
+
+@pytest.fixture(scope="module")
+def results(carphone_lab, run_propagator):
+    """(steps, per-frame PSNR of frames 1..39) for the baselines and the anchored propagator with and without fill."""
+    propagators = {
+        "gray": GrayPropagator(), "copy": CopyPropagator(), "chain": ChainPropagator(),
+        "anchored": AnchoredPropagator(), "anchored_nofill": AnchoredPropagator(AnchoredConfig(fill=False)),
+    }
+    return {name: run_propagator(p, carphone_lab, NUM_FRAMES) for name, p in propagators.items()}
+
+
+def _mean(results, name) -> float:
+    return float(results[name][1].mean())
+
+
+# Mean PSNR (dB) over frames 1..39, measured (default smooth_radius=1): gray 26.68, copy 35.51, chain 37.09,
+# anchored 35.71, anchored without the edge-aware fill 38.53 (38.85 / 35.78 with smooth_radius=0, before the
+# output smoothing was added). `benchmarks/propagation.py --clips carphone --width 176 --max-frames 40` prints
+# the same copy / chain / anchored figures.
+@pytest.mark.xfail(strict=True, reason=(
+    "AnchoredPropagator with its default config (fill=True) scores 35.71 dB on carphone frames 0-39, below the "
+    "chain baseline (37.09 dB) and barely above copy (35.51 dB): the edge-aware fill in anchored.py step 3 "
+    "replaces ~19% of the pixels (total confidence < fill_below=0.1) with worse chroma; fill=False gives 38.53 dB"))
+def test_anchored_beats_copy_and_chain(results):
+    anchored = _mean(results, "anchored")
+    assert anchored > _mean(results, "copy") + 0.5
+    assert anchored > _mean(results, "chain") + 0.5
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the edge-aware fill lowers the anchored propagator's PSNR on carphone frames 0-39 from 38.53 dB to 35.71 dB; "
+    "on frame 1 the filled pixels' mean |Δab| rises from 1.52 to 3.61 (filling even the *true* chroma with those "
+    "weights gives 3.57)"))
+def test_fill_does_not_hurt(results):
+    assert _mean(results, "anchored") > _mean(results, "anchored_nofill") - 0.5
+
+
+def test_anchored_without_fill_beats_copy_and_chain(results):
+    anchored = _mean(results, "anchored_nofill")
+    assert anchored > _mean(results, "chain") + 1.0  # measured +1.44 dB
+    assert anchored > _mean(results, "copy") + 2.0  # measured +3.02 dB
+
+
+def test_anchored_resists_drift(results):
+    # Last five frames (35..39), measured: copy 31.69, chain 35.03, anchored 35.14 dB.
+    last = {name: float(results[name][1][-5:].mean()) for name in ("copy", "anchored", "gray")}
+    assert last["anchored"] > last["copy"] + 2.5
+    assert _mean(results, "anchored") > _mean(results, "gray") + 8.0
+    assert _mean(results, "anchored") > _mean(results, "copy")  # by 0.19 dB only, see the xfail above
+
+
+def test_steps_shape_dtype_and_confidence_range(results, carphone_lab):
+    steps, _ = results["anchored"]
+    assert len(steps) == NUM_FRAMES
+    np.testing.assert_array_equal(steps[0].ab, carphone_lab.ab[0])  # reset returns the keyframe
+    np.testing.assert_array_equal(steps[0].confidence, 1.0)
+    for step in steps:
+        assert step.ab.shape == (144, 176, 2) and step.ab.dtype == np.float32
+        assert step.confidence.shape == (144, 176) and step.confidence.dtype == np.float32
+        assert np.isfinite(step.ab).all()
+        assert step.confidence.min() >= 0.0 and step.confidence.max() <= 1.0 + 1e-6
+    mean_confidence = np.mean([step.confidence.mean() for step in steps[1:]])
+    assert 0.2 < mean_confidence < 0.95  # measured about 0.6: neither saturated nor empty
+
+
+def test_deterministic(carphone_lab, run_propagator, results):
+    again, _ = run_propagator(AnchoredPropagator(), carphone_lab, 8)
+    for a, b in zip(results["anchored"][0][:8], again):
+        np.testing.assert_array_equal(a.ab, b.ab)
+        np.testing.assert_array_equal(a.confidence, b.confidence)
+
+
+def test_static_frames_keep_the_keyframe_chroma(carphone_lab):
+    # Without the output smoothing, a frame identical to the keyframe gets the keyframe's chroma back.
+    propagator = AnchoredPropagator(AnchoredConfig(smooth_radius=0))
+    propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
+    for _ in range(3):
+        step = propagator.step(carphone_lab.lum8[0])
+        np.testing.assert_allclose(step.ab, carphone_lab.ab[0], atol=1e-3)
+        assert step.confidence.min() > 0.99
+
+
+def test_output_smoothing_does_not_accumulate(carphone_lab):
+    # smooth_radius=1 (default) filters the output only: on static frames it changes the chroma a little
+    # (measured mean |Δab| 0.83), and the same amount every frame instead of blurring more and more.
+    propagator = AnchoredPropagator()
+    assert propagator.config.smooth_radius == 1
+    propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
+    steps = [propagator.step(carphone_lab.lum8[0]) for _ in range(3)]
+    difference = np.abs(steps[0].ab - carphone_lab.ab[0]).mean()
+    assert 0.1 < difference < 1.5
+    np.testing.assert_array_equal(steps[2].ab, steps[0].ab)
+
+
+def test_reset_starts_over(carphone_lab, run_propagator):
+    propagator = AnchoredPropagator()
+    run_propagator(propagator, carphone_lab, 5)  # leaves state behind
+    again, _ = run_propagator(propagator, carphone_lab, 3)
+    fresh, _ = run_propagator(AnchoredPropagator(), carphone_lab, 3)
+    for a, b in zip(again, fresh):
+        np.testing.assert_array_equal(a.ab, b.ab)

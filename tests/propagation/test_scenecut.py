@@ -1,0 +1,82 @@
+"""Online scene-cut detection on the bundled clips (carphone: no cut; bikes: cuts at 30 and 76)."""
+
+import numpy as np
+import pytest
+
+from colorize.color import luminance_to_uint8, resize, rgb_to_luminance
+from colorize.propagation import SceneCutConfig, SceneCutDetector, detect_shots
+from colorize.propagation.scenecut import _features
+
+
+def _lum8(frames) -> list[np.ndarray]:
+    return [luminance_to_uint8(rgb_to_luminance(frame)) for frame in frames]
+
+
+@pytest.fixture(scope="module")
+def carphone_lum8(carphone_frames):
+    return _lum8(carphone_frames)
+
+
+@pytest.fixture(scope="module")
+def bikes_lum8(bikes_frames):
+    return _lum8(bikes_frames)
+
+
+def _cuts(frames, config=None) -> list[int]:
+    detector = SceneCutDetector(config)
+    return [t for t, lum8 in enumerate(frames) if detector.update(lum8)]
+
+
+def test_no_cut_inside_carphone(carphone_lum8):
+    assert len(carphone_lum8) == 120
+    assert _cuts(carphone_lum8) == []
+    # Margins, measured: largest histogram distance 0.029 (threshold 0.15), thumbnail difference 6.4 (30).
+    features = [_features(lum8) for lum8 in carphone_lum8]
+    histogram = max(0.5 * np.abs(b[0] - a[0]).sum() for a, b in zip(features, features[1:]))
+    difference = max(np.abs(b[1] - a[1]).mean() for a, b in zip(features, features[1:]))
+    assert histogram < 0.15 / 3 and difference < 30.0 / 3
+
+
+def test_bikes_cuts_at_30_and_76(bikes_lum8):
+    assert _cuts(bikes_lum8) == [30, 76]
+    assert detect_shots(bikes_lum8) == [0, 30, 76]
+
+
+def test_disabled_detector_never_cuts(bikes_lum8):
+    config = SceneCutConfig(enabled=False)
+    assert _cuts(bikes_lum8, config) == []
+    assert detect_shots(bikes_lum8, config) == [0]
+
+
+def test_first_frame_and_reset(bikes_lum8):
+    detector = SceneCutDetector()
+    assert detector.update(bikes_lum8[29]) is False  # nothing to compare with
+    assert detector.update(bikes_lum8[30]) is True
+    detector.reset()
+    assert detector.update(bikes_lum8[29]) is False  # the previous frame was forgotten
+
+
+def test_cut_between_two_clips(carphone_lum8, bikes_frames):
+    other = luminance_to_uint8(rgb_to_luminance(resize(bikes_frames[0], (144, 176))))
+    assert _cuts([carphone_lum8[0], carphone_lum8[1], other, other]) == [2]
+
+
+def test_needs_both_histogram_and_thumbnail_change(carphone_lum8):
+    frame = carphone_lum8[0]
+    # Same histogram, very different layout (like fast motion): no cut.
+    mirrored = np.ascontiguousarray(frame[:, ::-1])
+    assert _cuts([frame, mirrored]) == []
+    _, thumb_a = _features(frame)
+    _, thumb_b = _features(mirrored)
+    assert np.abs(thumb_a - thumb_b).mean() > 30.0  # the thumbnail test alone would fire
+    # Same layout, shifted histogram (an exposure change of 20 levels): no cut.
+    brighter = np.clip(frame.astype(int) + 20, 0, 255).astype(np.uint8)
+    assert _cuts([frame, brighter]) == []
+    hist_a, _ = _features(frame)
+    hist_b, _ = _features(brighter)
+    assert 0.5 * np.abs(hist_a - hist_b).sum() > 0.15  # the histogram test alone would fire
+
+
+def test_thresholds_are_configurable(bikes_lum8):
+    # The cut at 76 has a thumbnail difference of 53 levels, the one at 30 of 86 (measured).
+    assert _cuts(bikes_lum8, SceneCutConfig(difference_threshold=60.0)) == [30]
