@@ -24,7 +24,8 @@ class ConfigError(ColorizeError):
 
 def from_dict(cls: type[T], data: dict[str, Any] | None, where: str = "config") -> T:
     """Build dataclass ``cls`` from a (nested) dict; unknown keys and wrong types raise ConfigError."""
-    data = data or {}
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
     fields = {f.name: f for f in dataclasses.fields(cls)}

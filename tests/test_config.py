@@ -100,9 +100,6 @@ def test_validation_errors_become_config_errors():
     assert issubclass(ConfigError, ColorizeError)  # the CLI prints it on one line
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "from_dict starts with `data = data or {}` (config.py:27), so a falsy non-mapping section "
-    "(0, false, [], '') silently becomes the defaults instead of 'expected a mapping'"))
 @pytest.mark.parametrize("value", [0, False, [], ""])
 def test_falsy_non_mapping_section_is_rejected(value):
     with pytest.raises(ConfigError, match="expected a mapping"):

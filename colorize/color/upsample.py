@@ -1,24 +1,40 @@
-"""Edge-aware chroma upsampling: low-resolution ab under full-resolution luminance.
+"""Chroma upsampling: low-resolution ab brought under the full-resolution luminance.
 
-Chroma is low-frequency, so colorizers work at a reduced size and the chroma is brought back to full
-size with a guided filter (He et al., TPAMI 2013) whose guide is the full-resolution L. Colour edges
-then follow the luminance edges instead of the blocky low-resolution grid.
+Chroma is low-frequency, so colorizers work at a reduced size and only the chroma is enlarged; the
+full-resolution L is kept as it is. Two methods:
+
+- ``"bilinear"`` (default): plain bilinear interpolation of ab.
+- ``"guided"``: bilinear, then a guided filter (He et al., TPAMI 2013) whose guide is the full-resolution L,
+  so colour edges snap to luminance edges.
+
+Measured here, the guided filter wins only right at edges: averaged over the image it copies luminance
+texture into the chroma. Mean |Δab| after 4x reduction: astronaut 1.63 bilinear vs 1.94 guided, coffee 1.77
+vs 2.00, chelsea 0.94 vs 1.13; propagation on bigbuckbunny at 1280x720 (working size 640, 40 frames):
+35.38 dB / SSIM 0.978 bilinear vs 34.58 dB / 0.974 guided.
 """
 
 import cv2
 import numpy as np
 
 
-def upsample_chroma(ab: np.ndarray, lum: np.ndarray, radius: int = 4, eps: float = 1e-3) -> np.ndarray:
+UPSAMPLING = ("bilinear", "guided")
+
+
+def upsample_chroma(ab: np.ndarray, lum: np.ndarray, method: str = "bilinear", radius: int = 4,
+                    eps: float = 1e-3) -> np.ndarray:
     """Resize ``ab`` (h, w, 2) float32 to the size of ``lum`` (H, W), L in [0, 100]; returns (H, W, 2).
 
-    ``radius`` is in full-resolution pixels; ``eps`` is the guided-filter regulariser on L/100.
-    Same size in and out: returns ``ab`` unchanged.
+    ``method`` is ``"bilinear"`` or ``"guided"``; for the latter ``radius`` is in full-resolution pixels and
+    ``eps`` the guided-filter regulariser on L/100. Same size in and out: returns ``ab`` unchanged.
     """
+    if method not in UPSAMPLING:
+        raise ValueError(f"unknown chroma upsampling {method!r}; choose one of {UPSAMPLING}")
     height, width = lum.shape
     if ab.shape[:2] == (height, width):
         return ab
     up = cv2.resize(ab, (width, height), interpolation=cv2.INTER_LINEAR)
+    if method == "bilinear":
+        return up
     guide = (lum / 100.0).astype(np.float32)
     return cv2.ximgproc.guidedFilter(guide, up.astype(np.float32), radius, eps)
 

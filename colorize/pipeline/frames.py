@@ -21,7 +21,7 @@ def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: t
     Propagation runs at the working ``size`` = (h, w); the chroma is upsampled under the full-resolution L.
     """
     step = propagation(luminance_to_uint8(resize(lum, size)))
-    return compose_lab(lum, upsample_chroma(step.ab, lum))
+    return compose_lab(lum, upsample_chroma(step.ab, lum, propagation.config.upsample))
 
 
 def plan_propagation(open_frames: FrameSource, references: dict[int, Reference], size: tuple[int, int],

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from colorize.color.upsample import UPSAMPLING
 from colorize.flow import FlowConfig
 from colorize.propagation.anchored import AnchoredConfig, AnchoredPropagator
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
@@ -29,12 +30,15 @@ METHODS = ("anchored", "chain", "copy", "gray")
 class PropagationConfig:
     method: str = "anchored"  # anchored (this project's) | chain | copy | gray (baselines)
     max_side: int = 640  # working resolution: longer side in pixels; chroma is upsampled under full-res L
+    upsample: str = "bilinear"  # chroma upsampling to full resolution: bilinear | guided (colorize.color.upsample)
     anchored: AnchoredConfig = field(default_factory=AnchoredConfig)
     scene_cut: SceneCutConfig = field(default_factory=SceneCutConfig)
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"unknown propagation method {self.method!r}; choose one of {METHODS}")
+        if self.upsample not in UPSAMPLING:
+            raise ValueError(f"unknown chroma upsampling {self.upsample!r}; choose one of {UPSAMPLING}")
 
 
 def make_propagator(config: PropagationConfig) -> ChromaPropagator:

@@ -39,7 +39,9 @@ def contact_sheet(rows: list[np.ndarray], max_width: int = 1600, gap: int = 4) -
 
 
 def sheet_indices(num_frames: int, count: int) -> list[int]:
-    """``count`` frame indices spread evenly over ``num_frames`` (first and last included)."""
+    """``count`` frame indices spread evenly over ``num_frames`` (first and last included; one row: the middle)."""
     if num_frames <= count:
         return list(range(num_frames))
+    if count <= 1:
+        return [num_frames // 2] if count == 1 else []
     return sorted({round(i * (num_frames - 1) / (count - 1)) for i in range(count)})

@@ -51,7 +51,7 @@ def test_chroma_edge_follows_luminance_edge_better_than_bilinear(factor, edge, v
     lum, truth = _step_scene(edge, vertical)
     height, width = lum.shape
     small = cv2.resize(truth, (width // factor, height // factor), interpolation=cv2.INTER_AREA)
-    guided = upsample_chroma(small, lum)
+    guided = upsample_chroma(small, lum, "guided")
     bilinear = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
     if vertical:  # compare along columns as rows
         truth, guided, bilinear = (x.transpose(1, 0, 2) for x in (truth, guided, bilinear))
@@ -79,9 +79,27 @@ def test_guided_output_stays_within_input_chroma_range():
     # No ringing far beyond the two colours of the step (a linear model per window could overshoot).
     lum, truth = _step_scene(62)
     small = cv2.resize(truth, (32, 16), interpolation=cv2.INTER_AREA)
-    out = upsample_chroma(small, lum)
+    out = upsample_chroma(small, lum, "guided")
     assert out[..., 0].min() > -30.0 - 1.0 and out[..., 0].max() < 40.0 + 1.0
     assert out[..., 1].min() > -20.0 - 1.0 and out[..., 1].max() < 50.0 + 1.0
+
+
+@pytest.mark.parametrize("name", ["astronaut", "coffee", "chelsea"])
+def test_bilinear_default_has_lower_mean_error_than_guided_on_photos(name):
+    # Why bilinear is the default: averaged over a real photo, the guided filter copies luminance texture into
+    # the chroma. Mean |Δab| after 4x reduction, measured: astronaut 1.63 / 1.94, coffee 1.77 / 2.00,
+    # chelsea 0.94 / 1.13 (bilinear / guided).
+    lab = rgb_to_lab(getattr(skimage.data, name)())
+    height, width = lab.shape[:2]
+    small = cv2.resize(lab[..., 1:], (width // 4, height // 4), interpolation=cv2.INTER_AREA)
+    error = {m: np.abs(upsample_chroma(small, lab[..., 0], m) - lab[..., 1:]).mean() for m in ("bilinear", "guided")}
+    assert error["bilinear"] < 0.95 * error["guided"]
+    np.testing.assert_array_equal(upsample_chroma(small, lab[..., 0]), upsample_chroma(small, lab[..., 0], "bilinear"))
+
+
+def test_unknown_upsampling_is_rejected():
+    with pytest.raises(ValueError, match="unknown chroma upsampling"):
+        upsample_chroma(np.zeros((4, 4, 2), np.float32), np.zeros((8, 8), np.float32), "nearest")
 
 
 # ---------------------------------------------------------------- resize, working_size
