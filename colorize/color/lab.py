@@ -40,7 +40,7 @@ def _f(t: np.ndarray) -> np.ndarray:
 
 
 def _f_inv(t: np.ndarray) -> np.ndarray:
-    return np.where(t > 6.0 / 29.0, t**3, (t - 16.0 / 116.0) / _KAPPA)
+    return np.where(t > 6.0 / 29.0, t * t * t, (t - 16.0 / 116.0) / _KAPPA)
 
 
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -63,10 +63,11 @@ def rgb_to_luminance(rgb: np.ndarray) -> np.ndarray:
 
 def lab_to_linear_rgb(lab: np.ndarray) -> np.ndarray:
     """(..., 3) float Lab -> (..., 3) float32 *linear* RGB, unclipped: outside [0, 1] means out of gamut."""
-    lum, a, b = np.moveaxis(np.asarray(lab, np.float32), -1, 0)
-    fy = (lum + 16.0) / 116.0
-    xyz = np.stack([_f_inv(fy + a / 500.0), _f_inv(fy), _f_inv(fy - b / 200.0)], axis=-1) * _WHITE
-    return (xyz @ _RGB_FROM_XYZ.T).astype(np.float32)
+    lab = np.asarray(lab, np.float32)
+    fy = (lab[..., 0] + 16.0) / 116.0
+    f = np.stack([fy + lab[..., 1] / 500.0, fy, fy - lab[..., 2] / 200.0], axis=-1)
+    xyz = (_f_inv(f) * _WHITE).astype(np.float32)
+    return cv2.transform(xyz.reshape(-1, 1, 3), _RGB_FROM_XYZ).reshape(xyz.shape)
 
 
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
@@ -85,28 +86,44 @@ def luminance_to_gray(lum: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(gray * 255.0), 0, 255).astype(np.uint8)
 
 
-def compose_lab(lum: np.ndarray, ab: np.ndarray, gamut_steps: int = 8) -> np.ndarray:
+def compose_lab(lum: np.ndarray, ab: np.ndarray, gamut_steps: int = 7) -> np.ndarray:
     """Combine input luminance (H, W) and predicted chroma (H, W, 2) into (H, W, 3) uint8 RGB.
 
     Out-of-gamut pixels keep their L: their chroma is scaled towards grey (bisection, ``gamut_steps``
-    steps) until the colour fits in sRGB, instead of clipping each channel, which would change L.
+    steps, so to within 1/128 of its length) until the colour fits in sRGB, instead of clipping each channel,
+    which would change L.
     """
     if lum.shape != ab.shape[:2] or ab.shape[-1] != 2:
         raise ValueError(f"luminance {lum.shape} and chroma {ab.shape} do not match")
     lab = np.dstack([lum, ab]).astype(np.float32)
     out = _out_of_gamut(lab_to_linear_rgb(lab))
     if out.any():
-        rows = lab[out]
-        lo = np.zeros(len(rows), np.float32)  # chroma scale known to fit (grey)
-        hi = np.ones(len(rows), np.float32)  # chroma scale known not to fit
-        for _ in range(gamut_steps):
-            mid = (lo + hi) / 2
-            bad = _out_of_gamut(lab_to_linear_rgb(np.column_stack([rows[:, 0], rows[:, 1:] * mid[:, None]])))
-            hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
-        lab[out, 1:] = rows[:, 1:] * lo[:, None]
+        lab[out, 1:] *= _gamut_scale(lab[out], gamut_steps)[:, None]
     rgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in gamut now; OpenCV's fast path is accurate to ~1e-3
     return np.clip(np.rint(rgb * 255.0), 0, 255).astype(np.uint8)
 
 
-def _out_of_gamut(linear: np.ndarray, tol: float = 1e-4) -> np.ndarray:
-    return ((linear < -tol) | (linear > 1 + tol)).any(axis=-1)
+def _gamut_scale(rows: np.ndarray, steps: int) -> np.ndarray:
+    """(N,) largest chroma scale in [0, 1] (bisection) keeping (N, 3) Lab rows inside sRGB; L is fixed."""
+    fy = (rows[:, 0] + 16.0) / 116.0
+    y = _f_inv(fy) * _WHITE[1]
+    fx_step, fz_step = rows[:, 1] / 500.0, rows[:, 2] / 200.0
+    lo = np.zeros(len(rows), np.float32)  # chroma scale known to fit (grey)
+    hi = np.ones(len(rows), np.float32)  # chroma scale known not to fit
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        x = _f_inv(fy + mid * fx_step) * _WHITE[0]
+        z = _f_inv(fy - mid * fz_step) * _WHITE[2]
+        bad = np.zeros(len(rows), bool)
+        for row in _RGB_FROM_XYZ:  # each linear RGB channel must stay in [0, 1]
+            channel = row[0] * x + row[1] * y + row[2] * z
+            bad |= (channel < -_GAMUT_TOL) | (channel > 1 + _GAMUT_TOL)
+        hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
+    return lo
+
+
+_GAMUT_TOL = 1e-4
+
+
+def _out_of_gamut(linear: np.ndarray) -> np.ndarray:
+    return ((linear < -_GAMUT_TOL) | (linear > 1 + _GAMUT_TOL)).any(axis=-1)

@@ -84,7 +84,10 @@ class VideoColorizationPipeline:
 
         # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end.
         started = time.perf_counter()
-        with atomic_dir(self.output_dir, self.overwrite) as tmp, tempfile.TemporaryDirectory() as scratch:
+        # Scratch space (backward pass) next to the output, on the disk the user chose, not in /tmp.
+        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_dir(self.output_dir, self.overwrite) as tmp, \
+                tempfile.TemporaryDirectory(prefix=f".{self.output_dir.name}.scratch-", dir=self.output_dir.parent) as scratch:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
             propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
                                            self.config.propagation)
