@@ -1,12 +1,17 @@
 #!/usr/bin/env python
-"""Propagation benchmark: every bundled clip, frame 0's true colours as the only reference.
+"""Propagation benchmark on every bundled clip, 640 px wide.
 
-    python benchmarks/propagation.py [--width 640] [--max-frames N] [--clips bikes carphone] [--json out.json]
+    python benchmarks/propagation.py [--protocol first|keyframes:50|pingpong] [--warp-error] [--clips ...]
 
-Prints PSNR / SSIM against the true colours (frames 1..N-1; the reference frame itself is left out) and
-FPS of colorization (luminance extraction, propagation, chroma upsampling and Lab->RGB; decoding excluded)
-for the naive baselines (gray, reference chroma copied, naive chained flow, none of them aware of scene
-cuts) and this project's method (anchored propagation with scene-cut handling).
+Protocols (the true colours of the reference frames are the only colour given):
+- ``first`` (default): frame 0 is the only reference, whole clip.
+- ``keyframes:K``: a reference every K frames (the NTIRE 2023 protocol uses 50).
+- ``pingpong``: the clip played forward then backward four times (about 1,000 frames with known colours),
+  frame 0 as the only reference; also prints PSNR over the first and the last pass (drift).
+Prints PSNR / SSIM against the true colours over the non-reference frames, and FPS of colorization
+(luminance, propagation, chroma upsampling, Lab->RGB; decoding excluded), for the naive baselines (gray, copy,
+chain: none aware of scene cuts) and this project's method (anchored). ``--warp-error`` adds the warping error
+of each output as a multiple of the ground truth's own (Lai et al. 2018; 1.0 = no flicker added).
 """
 
 import argparse
@@ -19,12 +24,13 @@ from colorize.color import resize
 from colorize.data import SAMPLE_CLIPS, sample_video
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
-from colorize.metrics import psnr, ssim
-from colorize.pipeline.frames import colorize_frames
+from colorize.metrics import compute_temporal_flows, psnr, ssim, warp_error
+from colorize.pipeline.frames import colorize_sequence
 from colorize.propagation import PropagationConfig
 
 # The compared methods, shared with evaluate_models.py: gray, copy, chain (baselines) and anchored (ours).
 METHODS = {model.name: model.config() for model in PROPAGATION_MODELS}
+PASSES = 8  # ping-pong: forward, backward, four times
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:
@@ -34,44 +40,89 @@ def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]
     return [resize(frame, (height, width)) for frame in frames]
 
 
-def run_method(frames: list[np.ndarray], config: PropagationConfig) -> dict:
+def ping_pong(frames: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
+    """Forward then backward, ``PASSES // 2`` times (turning frames not repeated), and each frame's source index."""
+    sources = list(range(len(frames))) + list(range(len(frames) - 2, 0, -1))
+    sources = sources * (PASSES // 2) + [0]
+    return [frames[i] for i in sources], sources
+
+
+def reference_indices(protocol: str, num_frames: int) -> list[int]:
+    if protocol.startswith("keyframes:"):
+        return list(range(0, num_frames, int(protocol.split(":")[1])))
+    return [0]
+
+
+def run_method(frames: list[np.ndarray], config: PropagationConfig, references: list[int] | None = None,
+               unscored: set[int] = frozenset()) -> dict:
+    """Colorize ``frames`` from the true colours of ``references`` (default: frame 0); scores and timings.
+
+    Scores leave out the reference frames and ``unscored`` (e.g. the reference frame coming back in a ping-pong).
+    """
+    references = references or [0]
     outputs, seconds = [], 0.0
-    stream = colorize_frames(frames, frames[0], config)
-    for _ in frames:
-        start = time.perf_counter()
-        outputs.append(next(stream))
+    stream = colorize_sequence(lambda: iter(frames), {i: frames[i] for i in references}, len(frames), config)
+    start = time.perf_counter()
+    for output in stream:
         seconds += time.perf_counter() - start
-    out, truth = np.stack(outputs[1:]), np.stack(frames[1:])
-    return {"psnr": float(psnr(out, truth)), "ssim": float(ssim(out, truth)), "fps": len(frames) / seconds}
+        outputs.append(output)
+        start = time.perf_counter()
+    scored = [i for i in range(len(frames)) if i not in set(references) | set(unscored)]
+    per_frame = psnr(np.stack([outputs[i] for i in scored]), np.stack([frames[i] for i in scored]), reduction="none")
+    return {"psnr": float(per_frame.mean()), "per_frame_psnr": per_frame, "outputs": outputs,
+            "ssim": float(ssim(np.stack([outputs[i] for i in scored]), np.stack([frames[i] for i in scored]))),
+            "fps": len(frames) / seconds}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", nargs="+", default=list(SAMPLE_CLIPS), choices=list(SAMPLE_CLIPS))
     parser.add_argument("--width", type=int, default=640, help="clips are resized to this width (default 640)")
     parser.add_argument("--max-frames", type=int, help="only the first N frames of each clip")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--protocol", default="first", help="first | keyframes:K | pingpong")
+    parser.add_argument("--warp-error", action="store_true", help="add warping error relative to the ground truth")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
     rows = []
     for clip in args.clips:
         frames = load_clip(clip, args.width, args.max_frames)
+        unscored: set[int] = set()
+        if args.protocol == "pingpong":
+            frames, sources = ping_pong(frames)
+            unscored = {i for i, source in enumerate(sources) if source == 0}  # frame 0's true colours come back
+        references = reference_indices(args.protocol, len(frames))
+        flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
+        truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
         for method in args.methods:
-            result = run_method(frames, METHODS[method])
-            rows.append({"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
-                         "method": method, **result})
-            print(f"{clip:13s} {method:16s} PSNR {result['psnr']:6.2f}  SSIM {result['ssim']:.4f}  "
-                  f"{result['fps']:6.1f} fps", flush=True)
+            result = run_method(frames, METHODS[method], references, unscored)
+            row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
+                   "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"]}
+            if flows is not None:
+                row["warp_error_ratio"] = float(warp_error(np.stack(result["outputs"]), flows)) / truth_warp
+            if args.protocol == "pingpong":
+                per_pass = np.array_split(result["per_frame_psnr"], PASSES)
+                row["first_pass"], row["last_pass"] = float(per_pass[0].mean()), float(per_pass[-1].mean())
+            rows.append(row)
+            extra = "".join(f"  {key} {row[key]:.2f}" for key in ("warp_error_ratio", "first_pass", "last_pass")
+                            if key in row)
+            print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
+                  f"{extra}", flush=True)
 
-    print("\n| clip | frames | size | method | PSNR (dB) | SSIM | FPS |\n|---|---|---|---|---|---|---|")
+    extras = [key for key in ("warp_error_ratio", "first_pass", "last_pass") if key in rows[0]]
+    titles = {"warp_error_ratio": "warp error / GT's", "first_pass": "PSNR 1st pass", "last_pass": "PSNR last pass"}
+    print(f"\nprotocol: {args.protocol}\n")
+    print("| clip | frames | size | method | PSNR (dB) | SSIM | FPS |" + "".join(f" {titles[k]} |" for k in extras))
+    print("|---" * (7 + len(extras)) + "|")
     for row in rows:
         print(f"| {row['clip']} | {row['frames']} | {row['size']} | {row['method']} | {row['psnr']:.2f} | "
-              f"{row['ssim']:.4f} | {row['fps']:.1f} |")
+              f"{row['ssim']:.4f} | {row['fps']:.1f} |" + "".join(f" {row[k]:.2f} |" for k in extras))
     for method in args.methods:
         mine = [row for row in rows if row["method"] == method]
         print(f"| **mean** | | | {method} | {np.mean([r['psnr'] for r in mine]):.2f} | "
-              f"{np.mean([r['ssim'] for r in mine]):.4f} | {np.median([r['fps'] for r in mine]):.1f} (median) |")
+              f"{np.mean([r['ssim'] for r in mine]):.4f} | {np.median([r['fps'] for r in mine]):.1f} (median) |"
+              + "".join(f" {np.mean([r[k] for r in mine]):.2f} |" for k in extras))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(rows, handle, indent=2)
