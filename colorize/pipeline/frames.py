@@ -63,6 +63,29 @@ def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray
             yield colorize_luminance(propagation, rgb_to_luminance(frame), size)
 
 
+class StreamColorizer:
+    """Colorizes a stream one frame per call from the colours of its first frame; state is kept between calls.
+
+    ``reference``: (H, W, 3) uint8 RGB colours of the first frame (or a photo of a similar scene; any size).
+    Each call takes the next frame, (H, W, 3) RGB or (H, W) gray uint8 (its colour is ignored), and returns
+    (H, W, 3) uint8 RGB. A frame of another size than the last starts the stream over.
+    """
+
+    def __init__(self, reference: np.ndarray, config: PropagationConfig | None = None) -> None:
+        self.reference = reference
+        self.config = config or PropagationConfig()
+        self._propagation: ForwardPropagation | None = None
+        self._size: tuple[int, int] | None = None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        lum = rgb_to_luminance(frame)
+        size = working_size(*lum.shape, self.config.max_side)
+        if self._propagation is None or size != self._size:
+            reference = Reference.from_rgb(resize(self.reference, lum.shape), size)
+            self._propagation, self._size = ForwardPropagation(self.config, {0: reference}), size
+        return colorize_luminance(self._propagation, lum, size)
+
+
 def colorize_frames(frames: Iterable[np.ndarray], reference: np.ndarray,
                     config: PropagationConfig | None = None) -> Iterator[np.ndarray]:
     """Colorize a stream from the colours of its first frame (``reference``, (H, W, 3) uint8 RGB), one pass.
@@ -70,7 +93,8 @@ def colorize_frames(frames: Iterable[np.ndarray], reference: np.ndarray,
     ``frames`` are (H, W, 3) RGB or (H, W) gray uint8; their colour is ignored. Yields (H, W, 3) uint8 RGB.
     Memory does not grow with the number of frames.
     """
-    return colorize_sequence(lambda: frames, {0: reference}, num_frames=0, config=config)
+    colorizer = StreamColorizer(reference, config)
+    return (colorizer(frame) for frame in frames)
 
 
 def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:

@@ -18,7 +18,7 @@ from colorize.io import (
     VideoInfo, atomic_dir, check_output_dir, iter_frames, list_keyframe_images, probe_video, read_image,
 )
 from colorize.pipeline.config import PipelineConfig
-from colorize.pipeline.frames import colorize_luminance, plan_propagation
+from colorize.pipeline.frames import StreamColorizer, colorize_luminance, plan_propagation
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.quality import QualityMeter
 from colorize.propagation import ForwardPropagation, Reference
@@ -51,9 +51,7 @@ class VideoColorizationPipeline:
         self.output_dir = Path(output_dir) if output_dir is not None else None
         self.overwrite = overwrite
         self.last_report: dict[str, Any] | None = None  # run.json of the latest process_video
-        self._stream: ForwardPropagation | None = None
-        self._stream_reference: np.ndarray | None = None
-        self._stream_size: tuple[int, int] | None = None
+        self._stream: StreamColorizer | None = None  # live input, see set_reference
 
     # ------------------------------------------------------------------ whole videos
     def process_video(self, path: str | os.PathLike, reference: ImageLike | None = None,
@@ -134,8 +132,7 @@ class VideoColorizationPipeline:
         Arrays are taken in OpenCV's BGR order by default (as ``cv2.imread`` and webcams give them).
         """
         rgb = read_image(image) if not isinstance(image, np.ndarray) else _to_rgb(image, channel_order)
-        self._stream_reference = rgb
-        self._stream = None
+        self._stream = StreamColorizer(rgb, self.config.propagation)
 
     def colorize_single_frame(self, gray_frame: np.ndarray, channel_order: str = "bgr") -> np.ndarray:
         """Colorize the next frame of a live stream; returns (H, W, 3) uint8 **BGR** of the input's size.
@@ -143,15 +140,10 @@ class VideoColorizationPipeline:
         ``gray_frame`` is (H, W) uint8 gray, or (H, W, 3) uint8 in ``channel_order`` (its colour is ignored).
         State (the propagation) is kept between calls; :meth:`set_reference` starts over.
         """
-        if self._stream_reference is None:
+        if self._stream is None:
             raise ColorizeError("call set_reference(image) before colorize_single_frame: " + NO_COLOUR_SOURCE)
         frame = gray_frame if gray_frame.ndim == 2 else _to_rgb(gray_frame, channel_order)
-        lum = rgb_to_luminance(frame)
-        size = working_size(*lum.shape, self.config.propagation.max_side)
-        if self._stream is None or self._stream_size != size:
-            self._stream = ForwardPropagation(self.config.propagation, {0: Reference.from_rgb(self._stream_reference, size)})
-            self._stream_size = size
-        return cv2.cvtColor(colorize_luminance(self._stream, lum, size), cv2.COLOR_RGB2BGR)
+        return cv2.cvtColor(self._stream(frame), cv2.COLOR_RGB2BGR)
 
 
 def _as_config(config: PipelineConfig | dict | str | os.PathLike | None) -> PipelineConfig:
