@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from colorize.config import load_config
+from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
 from colorize.utils.cli import ArgumentParser, run_main
 from colorize.utils.logging import configure_logging
@@ -40,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in the output folder")
     parser.add_argument("--demo", action="store_true",
                         help="colorize a bundled sample clip from its own first frame and report PSNR/SSIM")
-    parser.add_argument("--sample", default="bikes", help="sample clip for --demo: bikes, bigbuckbunny, carphone")
+    parser.add_argument("--sample", default=DEFAULT_SAMPLE, help="sample clip for --demo: bigbuckbunny (default), bikes, carphone")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     return parser
 
@@ -62,8 +64,7 @@ def parse_overrides(args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     """Do what ``args`` ask; returns the run report (run.json)."""
-    from colorize.config import load_config
-    from colorize.data import sample_video
+    # Imported here so that --help and usage errors answer at once (these pull in PyAV, OpenCV and torch).
     from colorize.io import iter_frames
     from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
 

@@ -26,7 +26,7 @@ def test_sample_videos_lists_all_and_default_is_bikes():
     videos = sample_videos()
     assert set(videos) == {"bikes", "bigbuckbunny", "carphone"}
     assert all(path.is_file() for path in videos.values())
-    assert DEFAULT_SAMPLE == "bikes" and sample_video() == videos["bikes"]
+    assert DEFAULT_SAMPLE == "bigbuckbunny" and sample_video() == videos["bigbuckbunny"]
 
 
 def test_unknown_name_lists_the_choices():
