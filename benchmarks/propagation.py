@@ -22,6 +22,7 @@ import numpy as np
 
 from colorize.color import resize
 from colorize.data import SAMPLE_CLIPS, sample_video
+from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
 from colorize.metrics import compute_temporal_flows, psnr, ssim, warp_error
@@ -45,12 +46,6 @@ def ping_pong(frames: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
     sources = list(range(len(frames))) + list(range(len(frames) - 2, 0, -1))
     sources = sources * (PASSES // 2) + [0]
     return [frames[i] for i in sources], sources
-
-
-def reference_indices(protocol: str, num_frames: int) -> list[int]:
-    if protocol.startswith("keyframes:"):
-        return list(range(0, num_frames, int(protocol.split(":")[1])))
-    return [0]
 
 
 def run_method(frames: list[np.ndarray], config: PropagationConfig, references: list[int] | None = None,
@@ -92,7 +87,8 @@ def main() -> None:
         if args.protocol == "pingpong":
             frames, sources = ping_pong(frames)
             unscored = {i for i, source in enumerate(sources) if source == 0}  # frame 0's true colours come back
-        references = reference_indices(args.protocol, len(frames))
+        protocol = "first" if args.protocol == "pingpong" else args.protocol
+        references = ReferenceProtocol.parse(protocol).indices(len(frames))
         flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
         for method in args.methods:
