@@ -8,6 +8,9 @@ Protocols (the true colours of the reference frames are the only colour given):
 - ``keyframes:K``: a reference every K frames (the NTIRE 2023 protocol uses 50).
 - ``pingpong``: the clip played forward then backward four times (about 1,000 frames with known colours),
   frame 0 as the only reference; also prints PSNR over the first and the last pass (drift).
+- ``photo``: the true colours of the *middle* frame given as the reference for frame 0, i.e. a photo of the
+  same scene at another moment (on bikes: of another shot), which goes through the global colour prior;
+  also prints colourfulness and CDC of the output next to the ground truth's (every frame is scored).
 Prints PSNR / SSIM against the true colours over the non-reference frames, and FPS of colorization
 (luminance, propagation, chroma upsampling, Lab->RGB; decoding excluded), for the naive baselines (gray, copy,
 chain: none aware of scene cuts) and this project's method (anchored). ``--warp-error`` adds the warping error
@@ -25,13 +28,18 @@ from colorize.data import SAMPLE_CLIPS, sample_video
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
-from colorize.metrics import compute_temporal_flows, psnr, ssim, warp_error
+from colorize.metrics import colorfulness, compute_temporal_flows, psnr, ssim, warp_error
+from colorize.metrics import color_distribution_consistency as cdc
 from colorize.pipeline.frames import colorize_sequence
 from colorize.propagation import PropagationConfig
 
 # The compared methods, shared with evaluate_models.py: gray, copy, chain (baselines) and anchored (ours).
 METHODS = {model.name: model.config() for model in PROPAGATION_MODELS}
 PASSES = 8  # ping-pong: forward, backward, four times
+EXTRAS = {  # optional columns: key -> title
+    "warp_error_ratio": "warp error / GT's", "first_pass": "PSNR 1st pass", "last_pass": "PSNR last pass",
+    "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC", "gt_cdc": "CDC of GT",
+}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:
@@ -48,21 +56,23 @@ def ping_pong(frames: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
     return [frames[i] for i in sources], sources
 
 
-def run_method(frames: list[np.ndarray], config: PropagationConfig, references: list[int] | None = None,
+def run_method(frames: list[np.ndarray], config: PropagationConfig, references: dict[int, np.ndarray] | None = None,
                unscored: set[int] = frozenset()) -> dict:
-    """Colorize ``frames`` from the true colours of ``references`` (default: frame 0); scores and timings.
+    """Colorize ``frames`` from colour ``references`` {index: image} (default: frame 0's true colours).
 
-    Scores leave out the reference frames and ``unscored`` (e.g. the reference frame coming back in a ping-pong).
+    Scores leave out the frames given in their true colours and ``unscored`` (e.g. the reference frame coming back
+    in a ping-pong).
     """
-    references = references or [0]
+    references = {0: frames[0]} if references is None else references
     outputs, seconds = [], 0.0
-    stream = colorize_sequence(lambda: iter(frames), {i: frames[i] for i in references}, len(frames), config)
+    stream = colorize_sequence(lambda: iter(frames), references, len(frames), config)
     start = time.perf_counter()
     for output in stream:
         seconds += time.perf_counter() - start
         outputs.append(output)
         start = time.perf_counter()
-    scored = [i for i in range(len(frames)) if i not in set(references) | set(unscored)]
+    given = {i for i, image in references.items() if image is frames[i]}
+    scored = [i for i in range(len(frames)) if i not in given | set(unscored)]
     per_frame = psnr(np.stack([outputs[i] for i in scored]), np.stack([frames[i] for i in scored]), reduction="none")
     return {"psnr": float(per_frame.mean()), "per_frame_psnr": per_frame, "outputs": outputs,
             "ssim": float(ssim(np.stack([outputs[i] for i in scored]), np.stack([frames[i] for i in scored]))),
@@ -87,8 +97,11 @@ def main() -> None:
         if args.protocol == "pingpong":
             frames, sources = ping_pong(frames)
             unscored = {i for i, source in enumerate(sources) if source == 0}  # frame 0's true colours come back
-        protocol = "first" if args.protocol == "pingpong" else args.protocol
-        references = ReferenceProtocol.parse(protocol).indices(len(frames))
+        if args.protocol == "photo":
+            references = {0: frames[len(frames) // 2]}
+        else:
+            protocol = "first" if args.protocol == "pingpong" else args.protocol
+            references = {i: frames[i] for i in ReferenceProtocol.parse(protocol).indices(len(frames))}
         flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
         for method in args.methods:
@@ -97,28 +110,29 @@ def main() -> None:
                    "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"]}
             if flows is not None:
                 row["warp_error_ratio"] = float(warp_error(np.stack(result["outputs"]), flows)) / truth_warp
+            if args.protocol == "photo":
+                row["colorfulness"], row["cdc"] = colorfulness(result["outputs"]), cdc(result["outputs"])
+                row["gt_colorfulness"], row["gt_cdc"] = colorfulness(frames), cdc(frames)
             if args.protocol == "pingpong":
                 per_pass = np.array_split(result["per_frame_psnr"], PASSES)
                 row["first_pass"], row["last_pass"] = float(per_pass[0].mean()), float(per_pass[-1].mean())
             rows.append(row)
-            extra = "".join(f"  {key} {row[key]:.2f}" for key in ("warp_error_ratio", "first_pass", "last_pass")
-                            if key in row)
+            extra = "".join(f"  {key} {row[key]:.4g}" for key in EXTRAS if key in row)
             print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
                   f"{extra}", flush=True)
 
-    extras = [key for key in ("warp_error_ratio", "first_pass", "last_pass") if key in rows[0]]
-    titles = {"warp_error_ratio": "warp error / GT's", "first_pass": "PSNR 1st pass", "last_pass": "PSNR last pass"}
+    extras = [key for key in EXTRAS if key in rows[0]]
     print(f"\nprotocol: {args.protocol}\n")
-    print("| clip | frames | size | method | PSNR (dB) | SSIM | FPS |" + "".join(f" {titles[k]} |" for k in extras))
+    print("| clip | frames | size | method | PSNR (dB) | SSIM | FPS |" + "".join(f" {EXTRAS[k]} |" for k in extras))
     print("|---" * (7 + len(extras)) + "|")
     for row in rows:
         print(f"| {row['clip']} | {row['frames']} | {row['size']} | {row['method']} | {row['psnr']:.2f} | "
-              f"{row['ssim']:.4f} | {row['fps']:.1f} |" + "".join(f" {row[k]:.2f} |" for k in extras))
+              f"{row['ssim']:.4f} | {row['fps']:.1f} |" + "".join(f" {row[k]:.4g} |" for k in extras))
     for method in args.methods:
         mine = [row for row in rows if row["method"] == method]
         print(f"| **mean** | | | {method} | {np.mean([r['psnr'] for r in mine]):.2f} | "
               f"{np.mean([r['ssim'] for r in mine]):.4f} | {np.median([r['fps'] for r in mine]):.1f} (median) |"
-              + "".join(f" {np.mean([r[k] for r in mine]):.2f} |" for k in extras))
+              + "".join(f" {np.mean([r[k] for r in mine]):.4g} |" for k in extras))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(rows, handle, indent=2)
