@@ -78,7 +78,7 @@ class AnchoredPropagator(ChromaPropagator):
         key_ab = _sample(self._key.ab, coords)
         key_conf = confidence(key_error, cfg.key_scale)
 
-        # 3. Previous output as the fallback, then edge-aware fill of what nothing explains.
+        # 3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
         chain_ab = warp(self._ab, to_previous)
         chain_error = patch_error(lum, warp(self._lum8.astype(np.float32), to_previous), cfg.match_radius)
         chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)

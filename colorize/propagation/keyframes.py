@@ -24,7 +24,7 @@ class Reference:
 
     @classmethod
     def from_rgb(cls, rgb: np.ndarray, size: tuple[int, int]) -> "Reference":
-        """``rgb`` (h, w, 3) uint8 resized (area) to ``size`` = (H, W) of the working resolution."""
+        """``rgb`` (h, w, 3) uint8 RGB resized (area to shrink, bicubic to enlarge) to ``size`` = (H, W)."""
         lab = rgb_to_lab(resize(rgb, size))
         return cls(luminance_to_uint8(lab[..., 0]), lab[..., 1:].copy())
 
