@@ -19,13 +19,6 @@ def warp(image: np.ndarray, flow: np.ndarray, border: int = cv2.BORDER_REPLICATE
     return cv2.remap(image, map_x, map_y, interpolation, borderMode=border)
 
 
-def out_of_frame(flow: np.ndarray) -> np.ndarray:
-    """(H, W) bool: where ``x + flow(x)`` falls outside the image."""
-    height, width = flow.shape[:2]
-    map_x, map_y = sampling_grid(flow)
-    return (map_x < 0) | (map_x > width - 1) | (map_y < 0) | (map_y > height - 1)
-
-
 def occlusion_mask(flow_ab: np.ndarray, flow_ba: np.ndarray) -> np.ndarray:
     """(H, W) bool, True where the forward-backward check of Lai et al. 2018 fails for pixels of frame a.
 

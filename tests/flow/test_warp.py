@@ -7,7 +7,7 @@ import scipy.ndimage
 import skimage.data
 
 from colorize.color import luminance_to_uint8, rgb_to_luminance
-from colorize.flow import compute_flow, motion_boundary_mask, occlusion_mask, out_of_frame, sampling_grid, warp
+from colorize.flow import compute_flow, motion_boundary_mask, occlusion_mask, sampling_grid, warp
 
 
 @pytest.fixture(scope="module")
@@ -71,17 +71,6 @@ def test_warp_border_argument_is_used():
     flow = np.full((4, 4, 2), (10.0, 0.0), np.float32)  # every sample is outside, to the right
     np.testing.assert_array_equal(warp(image, flow), 7.0)
     np.testing.assert_array_equal(warp(image, flow, border=cv2.BORDER_CONSTANT), 0.0)
-
-
-def test_out_of_frame():
-    flow = np.zeros((5, 8, 2), np.float32)
-    flow[..., 0] = 3.0  # x + 3 > 7 for x in 5, 6, 7
-    mask = out_of_frame(flow)
-    assert mask.shape == (5, 8) and mask.dtype == bool
-    np.testing.assert_array_equal(mask.any(axis=0), [False] * 5 + [True] * 3)
-    assert mask[:, 5:].all()
-    flow[..., 0], flow[..., 1] = 0.0, -0.5  # half a pixel above the top row
-    np.testing.assert_array_equal(out_of_frame(flow).any(axis=1), [True, False, False, False, False])
 
 
 # ---------------------------------------------------------------- occlusion (forward-backward check)
