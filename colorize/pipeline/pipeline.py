@@ -6,7 +6,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -20,10 +20,12 @@ from colorize.io import (
 from colorize.pipeline.config import PipelineConfig
 from colorize.pipeline.frames import StreamColorizer, colorize_luminance, plan_propagation
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
-from colorize.pipeline.quality import QualityMeter
 from colorize.propagation import ForwardPropagation, Reference
 from colorize.utils.device import resolve_device
 from colorize.utils.progress import progress
+
+if TYPE_CHECKING:
+    from colorize.pipeline.quality import QualityMeter
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,10 @@ class VideoColorizationPipeline:
     def __init__(self, output_dir: str | os.PathLike | None = None, device: str = "auto",
                  config: PipelineConfig | dict | str | os.PathLike | None = None, overwrite: bool = False) -> None:
         self.config = _as_config(config)
-        self.device = resolve_device(device if device != "auto" else self.config.device)
+        requested = device if device != "auto" else self.config.device
+        # Propagation has no GPU path yet, so "auto" means the CPU without importing torch to ask (a 0.8 GB,
+        # several-second start-up); an explicit "cuda" is still checked.
+        self.device = "cpu" if requested == "auto" else resolve_device(requested)
         self.output_dir = Path(output_dir) if output_dir is not None else None
         self.overwrite = overwrite
         self.last_report: dict[str, Any] | None = None  # run.json of the latest process_video
@@ -89,7 +94,7 @@ class VideoColorizationPipeline:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
             propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
                                            self.config.propagation)
-            quality = QualityMeter(keyframes=set(references)) if truth_path is not None else None
+            quality = _quality_meter(set(references)) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             count = 0
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
@@ -144,6 +149,13 @@ class VideoColorizationPipeline:
             raise ColorizeError("call set_reference(image) before colorize_single_frame: " + NO_COLOUR_SOURCE)
         frame = gray_frame if gray_frame.ndim == 2 else _to_rgb(gray_frame, channel_order)
         return cv2.cvtColor(self._stream(frame), cv2.COLOR_RGB2BGR)
+
+
+def _quality_meter(keyframes: set[int]) -> "QualityMeter":
+    # Imported only when scoring: the metrics pull in torch and torchmetrics (seconds and ~0.7 GB at start-up).
+    from colorize.pipeline.quality import QualityMeter
+
+    return QualityMeter(keyframes)
 
 
 def _as_config(config: PipelineConfig | dict | str | os.PathLike | None) -> PipelineConfig:

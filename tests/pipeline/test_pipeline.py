@@ -3,6 +3,9 @@
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import cv2
 import numpy as np
@@ -141,3 +144,19 @@ def test_streaming_matches_offline_and_keeps_state(decoded_clip):
     fresh = VideoColorizationPipeline(device="cpu")
     fresh.set_reference(cv2.cvtColor(decoded_clip[0], cv2.COLOR_RGB2BGR))
     assert not np.array_equal(fresh.colorize_single_frame(gray[7]), streamed[7])
+
+
+def test_colorizing_without_ground_truth_does_not_import_torch(tmp_path, clip_with_tone, decoded_clip):
+    # torch (through the metrics) costs seconds and ~0.8 GB at start-up; propagation does not need it.
+    write_png(tmp_path / "reference.png", decoded_clip[0])
+    script = (
+        "import sys\n"
+        "from colorize import VideoColorizationPipeline\n"
+        f"VideoColorizationPipeline(output_dir={str(tmp_path / 'out')!r}).process_video(\n"
+        f"    {str(clip_with_tone)!r}, reference={str(tmp_path / 'reference.png')!r}, max_frames=3)\n"
+        "print('torch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "COLORIZE_NO_PROGRESS": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
