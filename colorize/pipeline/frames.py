@@ -1,5 +1,6 @@
 """Frame-level colorization shared by the pipeline, the streaming API, the benchmarks and the evaluation."""
 
+import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -12,7 +13,22 @@ from colorize.propagation import (
 )
 from colorize.utils.progress import progress
 
+logger = logging.getLogger(__name__)
+
 FrameSource = Callable[[], Iterable[np.ndarray]]  # returns a fresh iterator over (H, W, 3) uint8 frames
+
+
+def fit_reference(image: np.ndarray, frame_size: tuple[int, int], size: tuple[int, int], index: int = 0) -> Reference:
+    """Keyframe image (h, w, 3) uint8 RGB for frame ``index`` -> :class:`Reference` at the working ``size``.
+
+    An image of another size than the video's frames (``frame_size`` = (H, W)) is first resized to it, with a
+    warning, so that it lines up with the frame it stands for.
+    """
+    if image.shape[:2] != frame_size:
+        logger.warning("reference for frame %d is %dx%d, the video is %dx%d: resized to the video's size",
+                       index, image.shape[1], image.shape[0], frame_size[1], frame_size[0])
+        image = resize(image, frame_size)
+    return Reference.from_rgb(image, size)
 
 
 def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -56,7 +72,7 @@ def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray
     first = next(frames)
     height, width = first.shape[:2]
     size = working_size(height, width, config.max_side)
-    keyed = {index: Reference.from_rgb(resize(image, (height, width)), size) for index, image in references.items()}
+    keyed = {index: fit_reference(image, (height, width), size, index) for index, image in references.items()}
     with tempfile.TemporaryDirectory() as scratch:
         propagation = plan_propagation(open_frames, keyed, size, num_frames, Path(scratch), config)
         for frame in _chain(first, frames):
@@ -81,7 +97,7 @@ class StreamColorizer:
         lum = rgb_to_luminance(frame)
         size = working_size(*lum.shape, self.config.max_side)
         if self._propagation is None or size != self._size:
-            reference = Reference.from_rgb(resize(self.reference, lum.shape), size)
+            reference = fit_reference(self.reference, lum.shape, size)
             self._propagation, self._size = ForwardPropagation(self.config, {0: reference}), size
         return colorize_luminance(self._propagation, lum, size)
 

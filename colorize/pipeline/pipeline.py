@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
-from colorize.color import luminance_to_gray, resize, rgb_to_luminance, working_size
+from colorize.color import luminance_to_gray, rgb_to_luminance, working_size
 from colorize.config import from_dict, load_config, to_dict
 from colorize.errors import ColorizeError, InputError
 from colorize.io import (
     VideoInfo, atomic_dir, check_output_dir, iter_frames, list_keyframe_images, probe_video, read_image,
 )
 from colorize.pipeline.config import PipelineConfig
-from colorize.pipeline.frames import StreamColorizer, colorize_luminance, plan_propagation
+from colorize.pipeline.frames import StreamColorizer, colorize_luminance, fit_reference, plan_propagation
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.propagation import ForwardPropagation, Reference
 from colorize.utils.device import resolve_device
@@ -82,7 +82,7 @@ class VideoColorizationPipeline:
 
         # 2. Keyframes at working resolution (resized to the video's size first, with a note when needed).
         size = working_size(info.height, info.width, self.config.propagation.max_side)
-        references = {index: Reference.from_rgb(_fit_reference(image, info, index), size)
+        references = {index: fit_reference(image, (info.height, info.width), size, index)
                       for index, image in images.items()}
 
         # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end.
@@ -190,14 +190,6 @@ def _collect_references(reference: ImageLike | None, reference_frame: int,
             raise InputError(f"keyframe index {index} is outside the video (frames 0 to {num_frames - 1})")
     return {index: _to_rgb(image, "rgb") if isinstance(image, np.ndarray) else read_image(image)
             for index, image in sorted(sources.items())}
-
-
-def _fit_reference(image: np.ndarray, info: VideoInfo, index: int) -> np.ndarray:
-    if image.shape[:2] == (info.height, info.width):
-        return image
-    logger.warning("reference for frame %d is %dx%d, the video is %dx%d: resized to the video's size",
-                   index, image.shape[1], image.shape[0], info.width, info.height)
-    return resize(image, (info.height, info.width))
 
 
 def _check_same_video(info: VideoInfo, truth: VideoInfo) -> None:
