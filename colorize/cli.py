@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in the output folder")
     parser.add_argument("--demo", action="store_true",
                         help="colorize a bundled sample clip from its own first frame and report PSNR/SSIM")
-    parser.add_argument("--sample", default=DEFAULT_SAMPLE, help="sample clip for --demo: bigbuckbunny (default), bikes, carphone")
+    parser.add_argument("--sample", default=DEFAULT_SAMPLE,
+                        help="sample clip for --demo: bigbuckbunny (default), bikes, carphone")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     return parser
 

@@ -12,6 +12,7 @@ from colorize.color.lab import (
 from colorize.color.upsample import resize, upsample_chroma, working_size
 
 __all__ = [
-    "rgb_to_lab", "lab_to_rgb", "lab_to_linear_rgb", "rgb_to_luminance", "luminance_to_gray", "luminance_to_uint8", "compose_lab",
+    "rgb_to_lab", "lab_to_rgb", "lab_to_linear_rgb", "rgb_to_luminance", "luminance_to_gray", "luminance_to_uint8",
+    "compose_lab",
     "upsample_chroma", "resize", "working_size",
 ]

@@ -38,8 +38,8 @@ class RunOutputs:
             if wanted:
                 (root / name).mkdir()
         self._stack = ExitStack()
-        self.video = self._enter(VideoWriter(root / FINAL_VIDEO, info.fps, info.width, info.height, audio_from=info.path,
-                                             crf=config.crf))
+        self.video = self._enter(VideoWriter(root / FINAL_VIDEO, info.fps, info.width, info.height,
+                                             audio_from=info.path, crf=config.crf))
         self._panel_size = _panel_size(info.height, info.width)
         self._side: VideoWriter | None = None
         self._sheet_at = set(sheet_indices(num_frames, config.contact_sheet_frames))
@@ -59,7 +59,9 @@ class RunOutputs:
             write_png(self.root / "colorized_frames" / name, colorized)
         self.video.write(colorized)
         if self._side is not None:
-            panels = [("input", gray), ("colorized", colorized)] + ([("ground truth", truth)] if truth is not None else [])
+            panels = [("input", gray), ("colorized", colorized)]
+            if truth is not None:
+                panels.append(("ground truth", truth))
             row = side_by_side([(text, _fit(image, self._panel_size)) for text, image in panels])
             self._side.write(row)
             if index in self._sheet_at:

@@ -74,7 +74,9 @@ class VideoColorizationPipeline:
             raise InputError("no output directory: pass output_dir=... to VideoColorizationPipeline")
         info = probe_video(path)
         num_frames = min(info.num_frames, max_frames) if max_frames else info.num_frames
-        truth_path = None if ground_truth is None else (info.path if str(ground_truth) == "input" else Path(ground_truth))
+        truth_path = None if ground_truth is None else Path(ground_truth)
+        if str(ground_truth) == "input":
+            truth_path = info.path
         if truth_path is not None and truth_path != info.path:
             _check_same_video(info, probe_video(truth_path))
         images = _collect_references(reference, reference_frame, keyframes, num_frames)
@@ -89,8 +91,9 @@ class VideoColorizationPipeline:
         started = time.perf_counter()
         # Scratch space (backward pass) next to the output, on the disk the user chose, not in /tmp.
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        scratch_prefix = f".{self.output_dir.name}.scratch-"
         with atomic_dir(self.output_dir, self.overwrite) as tmp, \
-                tempfile.TemporaryDirectory(prefix=f".{self.output_dir.name}.scratch-", dir=self.output_dir.parent) as scratch:
+                tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=self.output_dir.parent) as scratch:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
             propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
                                            self.config.propagation)
@@ -98,7 +101,8 @@ class VideoColorizationPipeline:
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             count = 0
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
-                for index, frame in enumerate(progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")):
+                frames = progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")
+                for index, frame in enumerate(frames):
                     lum = rgb_to_luminance(frame)
                     colorized = colorize_luminance(propagation, lum, size)
                     truth = next(truth_frames) if truth_frames is not None else None

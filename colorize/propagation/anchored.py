@@ -39,7 +39,6 @@ class AnchoredConfig:
     smooth_radius: int = 1  # guided-filter radius for the output chroma, guided by luminance (0: off)
     smooth_eps: float = 1e-3  # guided-filter regulariser on luminance in [0, 1]
 
-
     def __post_init__(self) -> None:
         FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
 

@@ -45,5 +45,6 @@ def _features(lum8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     histogram = np.bincount((lum8 >> 3).ravel(), minlength=32).astype(np.float32)
     height, width = lum8.shape
     scale = 64.0 / max(height, width)
-    thumb = cv2.resize(lum8, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    thumb = cv2.resize(lum8, size, interpolation=cv2.INTER_AREA)
     return histogram / histogram.sum(), thumb.astype(np.float32)
