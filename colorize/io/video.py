@@ -198,12 +198,13 @@ class VideoWriter:
     ``with`` block deletes it. Chroma-subsampled formats (yuv420p) need even sizes, so an odd width or height is padded
     by one replicated column or row: the file's size is :attr:`frame_size`, and the extra pixel is a copy of its
     neighbour. ``audio_from`` names a video or audio file whose first audio track is added, cut at the video's end
-    (to within one audio packet, ~20 ms); a file without audio just gives a silent video.
+    (to within one audio packet, ~20 ms); a file without audio just gives a silent video. ``crf`` and ``preset`` are
+    x264's quality and speed settings (``preset=None``: the codec's default, medium).
     """
 
     def __init__(self, path: str | os.PathLike, fps: Fraction, width: int, height: int, *,
                  audio_from: str | os.PathLike | None = None, crf: int = 18, codec: str = "libx264",
-                 pix_fmt: str = "yuv420p") -> None:
+                 pix_fmt: str = "yuv420p", preset: str | None = None) -> None:
         if fps <= 0 or width <= 0 or height <= 0:
             raise ValueError(f"VideoWriter needs fps, width, height > 0, got {fps}, {width}, {height}")
         self.path = Path(path)
@@ -223,7 +224,8 @@ class VideoWriter:
         self._audio: _AudioCopier | None = None
         self._output = av.open(str(self._tmp), "w")  # the file itself is created by the first mux
         try:
-            self._stream = self._output.add_stream(codec, rate=self.fps, options={"crf": str(crf)})
+            options = {"crf": str(crf)} | ({"preset": preset} if preset else {})
+            self._stream = self._output.add_stream(codec, rate=self.fps, options=options)
             self._stream.width, self._stream.height = self.frame_size
             self._stream.pix_fmt = pix_fmt
             ctx = self._stream.codec_context

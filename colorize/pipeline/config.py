@@ -13,7 +13,8 @@ class OutputConfig:
     save_colorized_frames: bool = True  # colorized_frames/: lossless PNG per frame
     visualization: bool = True  # visualization/: side-by-side video and contact sheet
     contact_sheet_frames: int = 6  # rows of the contact sheet, spread evenly over the video
-    crf: int = 18  # H.264 quality of the output videos (lower is better, 18 is visually lossless)
+    crf: int = 16  # H.264 quality of the output videos (lower is better; 16 with veryfast ≈ 18 with medium)
+    preset: str = "veryfast"  # x264 speed preset; veryfast encodes 2.3x faster than medium (see VideoWriter)
 
 
 @dataclass

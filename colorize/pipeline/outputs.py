@@ -39,7 +39,8 @@ class RunOutputs:
                 (root / name).mkdir()
         self._stack = ExitStack()
         self.video = self._enter(VideoWriter(root / FINAL_VIDEO, info.fps, info.width, info.height,
-                                             audio_from=info.path, crf=config.crf))
+                                             audio_from=info.path, crf=config.crf,
+                                             preset=config.preset))
         self._panel_size = _panel_size(info.height, info.width)
         self._side: VideoWriter | None = None
         self._sheet_at = set(sheet_indices(num_frames, config.contact_sheet_frames))
@@ -48,7 +49,8 @@ class RunOutputs:
             panels = 3 if with_truth else 2
             width = panels * self._panel_size[1] + (panels - 1) * 4
             self._side = self._enter(VideoWriter(root / "visualization" / "side_by_side.mp4", info.fps, width,
-                                                 self._panel_size[0], crf=config.crf))
+                                                 self._panel_size[0], crf=config.crf,
+                                                 preset=config.preset))
 
     def write(self, index: int, gray: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None) -> None:
         """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB."""

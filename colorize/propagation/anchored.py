@@ -15,15 +15,20 @@ Per frame t (all at working resolution, luminance on the uint8 scale):
    bikes 32.96 vs 32.94, but carphone at its native 176x144: 34.75 vs 36.24.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from colorize.flow import DISFlow, FlowConfig, sampling_grid, warp
+from colorize.flow import DISFlow, FlowConfig, sampling_grid
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.fill import edge_aware_fill
-from colorize.propagation.matching import confidence, patch_error
+from colorize.propagation.matching import confidence, patch_error, structure
+
+# The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
+# other (OpenCV releases the GIL). Measured at 640x360 on 2 cores: 16.7 -> 15.2 ms for both.
+_FLOW_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-flow")
 
 
 @dataclass
@@ -46,9 +51,11 @@ class AnchoredConfig:
 class AnchoredPropagator(ChromaPropagator):
     name = "anchored"
 
-    def __init__(self, config: AnchoredConfig | None = None, flow: DISFlow | None = None) -> None:
+    def __init__(self, config: AnchoredConfig | None = None) -> None:
         self.config = config or AnchoredConfig()
-        self._flow = flow or DISFlow(FlowConfig(preset=self.config.flow_preset, max_side=10_000))
+        flow_config = FlowConfig(preset=self.config.flow_preset, max_side=10_000)
+        self._flow = DISFlow(flow_config)
+        self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
 
     def reset(self, keyframe: Keyframe) -> PropagationStep:
         self._key = keyframe
@@ -56,18 +63,20 @@ class AnchoredPropagator(ChromaPropagator):
         self._lum8 = keyframe.lum8
         self._ab = keyframe.ab.astype(np.float32)
         height, width = keyframe.lum8.shape
-        self._coords = np.dstack(sampling_grid(np.zeros((height, width, 2), np.float32)))
+        self._grid = np.dstack(sampling_grid(np.zeros((height, width, 2), np.float32)))  # identity map
+        self._coords = self._grid
         return PropagationStep(self._ab, np.ones((height, width), np.float32))
 
     def step(self, lum8: np.ndarray) -> PropagationStep:
         cfg = self.config
-        lum = lum8.astype(np.float32)
-        to_previous = self._flow(lum8, self._lum8)
-        to_key = self._flow(lum8, self._key.lum8)
+        lum = structure(lum8.astype(np.float32))
+        pending = _FLOW_THREAD.submit(self._key_flow, lum8, self._key.lum8)
+        to_previous = self._flow(lum8, self._lum8) + self._grid  # absolute coordinates in the previous frame
+        direct = pending.result() + self._grid
 
         # 1-2. Composed and direct maps into the keyframe; pick per region by structural match.
-        composed = warp(self._coords, to_previous)
-        direct = np.dstack(sampling_grid(to_key))
+        carried = _sample(np.dstack([self._coords, self._ab]), to_previous)  # previous map and output, one pass
+        composed, chain_ab = carried[..., :2], carried[..., 2:]
         error_composed = self._key_error(lum, composed)
         error_direct = self._key_error(lum, direct)
         region = (2 * cfg.region_radius + 1,) * 2
@@ -78,8 +87,7 @@ class AnchoredPropagator(ChromaPropagator):
         key_conf = confidence(key_error, cfg.key_scale)
 
         # 3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
-        chain_ab = warp(self._ab, to_previous)
-        chain_error = patch_error(lum, warp(self._lum8.astype(np.float32), to_previous), cfg.match_radius)
+        chain_error = patch_error(lum, _sample(self._lum8.astype(np.float32), to_previous), cfg.match_radius)
         chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)
         total = key_conf + chain_conf
         ab = (key_conf[..., None] * key_ab + chain_conf[..., None] * chain_ab) / np.maximum(total, 1e-6)[..., None]
@@ -92,7 +100,7 @@ class AnchoredPropagator(ChromaPropagator):
             ab = cv2.ximgproc.guidedFilter(lum8, ab, cfg.smooth_radius, cfg.smooth_eps * 255**2)
         return PropagationStep(ab, total)
 
-    def _key_error(self, lum: np.ndarray, coords: np.ndarray) -> np.ndarray:
+    def _key_error(self, lum: tuple[np.ndarray, ...], coords: np.ndarray) -> np.ndarray:
         """Patch error of the keyframe luminance sampled at ``coords``; maps leaving the keyframe score 255."""
         source = _sample(self._key_lum, coords, border_value=-1000.0)
         error = patch_error(lum, source, self.config.match_radius)

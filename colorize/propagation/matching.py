@@ -4,16 +4,26 @@ import cv2
 import numpy as np
 
 
-def patch_error(lum: np.ndarray, source: np.ndarray, radius: int = 3) -> np.ndarray:
+Structure = tuple[np.ndarray, np.ndarray, np.ndarray]  # luminance and its x and y gradients, (H, W) float32 each
+
+
+def structure(lum: np.ndarray) -> Structure:
+    """What :func:`patch_error` compares: (H, W) float32 luminance, its horizontal and vertical gradients."""
+    return lum, _gradient_x(lum), _gradient_y(lum)
+
+
+def patch_error(lum: np.ndarray | Structure, source: np.ndarray, radius: int = 3) -> np.ndarray:
     """Mean structural mismatch over (2r+1)² windows, (H, W) float32 in uint8 luminance levels.
 
-    ``lum`` and ``source`` are (H, W) float32 luminance on the uint8 scale. The error adds the absolute
+    ``lum`` and ``source`` are (H, W) float32 luminance on the uint8 scale (``lum`` may be given as its
+    precomputed :func:`structure` when it is compared with several sources). The error adds the absolute
     difference of the values to that of their horizontal and vertical gradients, so a wrong source of
     similar brightness but different texture still scores badly.
     """
-    diff = np.abs(lum - source)
-    diff += np.abs(_gradient_x(lum) - _gradient_x(source))
-    diff += np.abs(_gradient_y(lum) - _gradient_y(source))
+    value, grad_x, grad_y = structure(lum) if isinstance(lum, np.ndarray) else lum
+    diff = np.abs(value - source)
+    diff += np.abs(grad_x - _gradient_x(source))
+    diff += np.abs(grad_y - _gradient_y(source))
     size = 2 * radius + 1
     return cv2.blur(diff, (size, size))
 
