@@ -24,13 +24,13 @@ def _mean(results, name) -> float:
     return float(results[name][1].mean())
 
 
-# Mean PSNR (dB) over frames 1..39, measured (default smooth_radius=1): gray 26.68, copy 35.51, chain 37.09,
-# anchored (default, no fill) 38.53, anchored with the optional edge-aware fill 35.71.
+# Mean PSNR (dB) over frames 1..39, measured: gray 26.68, copy 35.51, chain 37.09,
+# anchored (default, no fill) 38.68, anchored with the optional edge-aware fill 35.71.
 # `benchmarks/propagation.py --clips carphone --width 176 --max-frames 40` prints the same figures.
 def test_anchored_beats_copy_and_chain(results):
     anchored = _mean(results, "anchored")
-    assert anchored > _mean(results, "chain") + 1.0  # measured +1.44 dB
-    assert anchored > _mean(results, "copy") + 2.0  # measured +3.02 dB
+    assert anchored > _mean(results, "chain") + 1.0  # measured +1.59 dB
+    assert anchored > _mean(results, "copy") + 2.0  # measured +3.17 dB
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -70,26 +70,31 @@ def test_deterministic(carphone_lab, run_propagator, results):
         np.testing.assert_array_equal(a.confidence, b.confidence)
 
 
-def test_static_frames_keep_the_keyframe_chroma(carphone_lab):
-    # Without the output smoothing, a frame identical to the keyframe gets the keyframe's chroma back.
-    propagator = AnchoredPropagator(AnchoredConfig(smooth_radius=0))
+@pytest.mark.parametrize("smooth_radius", [0, 3])
+def test_static_frames_keep_the_keyframe_chroma(carphone_lab, smooth_radius):
+    # A frame identical to the keyframe gets the keyframe's chroma back: the keyframe explains every pixel,
+    # so the output smoothing (default radius 3) leaves its detail alone.
+    propagator = AnchoredPropagator(AnchoredConfig(smooth_radius=smooth_radius))
     propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
     for _ in range(3):
         step = propagator.step(carphone_lab.lum8[0])
-        np.testing.assert_allclose(step.ab, carphone_lab.ab[0], atol=1e-3)
+        np.testing.assert_allclose(step.ab, carphone_lab.ab[0], atol=1e-3 if smooth_radius == 0 else 0.05)
         assert step.confidence.min() > 0.99
 
 
 def test_output_smoothing_does_not_accumulate(carphone_lab):
-    # smooth_radius=1 (default) filters the output only: on static frames it changes the chroma a little
-    # (measured mean |Δab| 0.83), and the same amount every frame instead of blurring more and more.
-    propagator = AnchoredPropagator()
-    assert propagator.config.smooth_radius == 1
-    propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
-    steps = [propagator.step(carphone_lab.lum8[0]) for _ in range(3)]
-    difference = np.abs(steps[0].ab - carphone_lab.ab[0]).mean()
-    assert 0.1 < difference < 1.5
-    np.testing.assert_array_equal(steps[2].ab, steps[0].ab)
+    # Where the keyframe is unsure (frame 20 after the camera moved) the output chroma is smoothed, by the
+    # same amount every frame instead of more and more: the carried state is never smoothed.
+    smoothed, sharp = AnchoredPropagator(), AnchoredPropagator(AnchoredConfig(smooth_radius=0))
+    assert smoothed.config.smooth_radius == 3
+    runs = []
+    for propagator in (smoothed, sharp):
+        propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
+        runs.append([propagator.step(carphone_lab.lum8[20]).ab for _ in range(3)])
+    difference = np.abs(runs[0][2] - runs[1][2]).mean()
+    assert 0.2 < difference < 1.0
+    # measured: smoothing changes the chroma by 0.51 on average; repeating the frame, by 0.0003 more
+    assert np.abs(runs[0][2] - runs[0][1]).mean() < 0.01
 
 
 def test_reset_starts_over(carphone_lab, run_propagator):
