@@ -28,9 +28,8 @@ from colorize.evaluation import (
     write_report,
 )
 from colorize.io import check_output_dir
-from colorize.utils.cli import ArgumentParser, run_main
+from colorize.utils.cli import ArgumentParser, script_main
 from colorize.utils.device import resolve_device
-from colorize.utils.logging import configure_logging
 
 logger = logging.getLogger("colorize.evaluate_models")
 
@@ -88,12 +87,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as done:  # --help, or a usage error already printed on one line
-        return int(done.code or 0)
-    configure_logging(logging.WARNING if args.quiet else logging.INFO)
-    return run_main(lambda: run(args, argv))
+    return script_main(build_parser(), lambda args: run(args, argv), argv)
 
 
 if __name__ == "__main__":

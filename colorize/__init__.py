@@ -14,14 +14,21 @@ except importlib.metadata.PackageNotFoundError:  # running from a source tree th
     __version__ = "0.0.0+unknown"
 
 if TYPE_CHECKING:
+    from colorize.assess import PretrainedModelAssessor
+    from colorize.datasets import VideoColorizationDataset
     from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
+    from colorize.training import ColorizationTrainer
 
 _LAZY = {
     "VideoColorizationPipeline": "colorize.pipeline",
     "PipelineConfig": "colorize.pipeline",
+    "PretrainedModelAssessor": "colorize.assess",
+    "ColorizationTrainer": "colorize.training",
+    "VideoColorizationDataset": "colorize.datasets",
 }
 
-__all__ = ["VideoColorizationPipeline", "PipelineConfig", "__version__"]
+__all__ = ["VideoColorizationPipeline", "PipelineConfig", "PretrainedModelAssessor", "ColorizationTrainer",
+           "VideoColorizationDataset", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

@@ -4,7 +4,6 @@ Errors the user can fix print one line on stderr and exit with code 2 (never a t
 """
 
 import argparse
-import functools
 import logging
 from pathlib import Path
 
@@ -13,8 +12,7 @@ import yaml
 from colorize.config import load_config
 from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
-from colorize.utils.cli import ArgumentParser, run_main
-from colorize.utils.logging import configure_logging
+from colorize.utils.cli import ArgumentParser, script_main
 
 logger = logging.getLogger("colorize.cli")
 
@@ -102,9 +100,4 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as done:  # --help, or a usage error already printed on one line
-        return int(done.code or 0)
-    configure_logging(logging.WARNING if args.quiet else logging.INFO)
-    return run_main(functools.partial(run, args))
+    return script_main(build_parser(), run, argv)

@@ -100,6 +100,17 @@ def test_validation_errors_become_config_errors():
     assert issubclass(ConfigError, ColorizeError)  # the CLI prints it on one line
 
 
+@pytest.mark.parametrize("data, message", [
+    ({"colorization_model": ""}, "colorization_model must not be empty"),
+    ({"inference_steps": 0}, "inference_steps must be at least 1"),
+    ({"guidance_scale": -1.0}, "guidance_scale must be >= 0"),
+    ({"temporal_weight": 1.5}, "temporal_weight must be in \\[0, 1\\]"),
+])
+def test_model_settings_are_checked(data, message):
+    with pytest.raises(ConfigError, match=message):
+        from_dict(PipelineConfig, data)
+
+
 @pytest.mark.parametrize("value", [0, False, [], ""])
 def test_falsy_non_mapping_section_is_rejected(value):
     with pytest.raises(ConfigError, match="expected a mapping"):

@@ -27,13 +27,9 @@ def load_script():
 
 
 @pytest.fixture(autouse=True)
-def _quiet(monkeypatch):
+def _quiet(monkeypatch, restore_logging):
     """No progress bars, and the ``colorize`` logger put back as it was after main() configured it."""
     monkeypatch.setattr(progress_module, "disable_progress_bar", True)
-    logger = logging.getLogger("colorize")
-    saved = logger.handlers[:], logger.level, logger.propagate
-    yield
-    logger.handlers[:], logger.level, logger.propagate = saved
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ models × clips run (:mod:`.runner`) and its report (:mod:`.report`, :mod:`.plot
     write_report(evaluation, "out/")
 """
 
-from colorize.evaluation.datasets import DATASETS, Clip, load_dataset
+from colorize.evaluation.datasets import DATASETS, Clip, detect_layout, load_dataset
 from colorize.evaluation.models import (
     PROPAGATION_MODELS,
     EvaluableModel,
@@ -22,7 +22,7 @@ from colorize.evaluation.report import result_rows, summarize, summary_markdown,
 from colorize.evaluation.runner import Evaluation, ReferenceProtocol, RunResult, evaluate
 
 __all__ = [
-    "DATASETS", "Clip", "load_dataset",
+    "DATASETS", "Clip", "load_dataset", "detect_layout",
     "EvaluableModel", "PropagationModel", "PROPAGATION_MODELS", "register_model", "make_model", "model_names",
     "check_model_names",
     "Evaluation", "ReferenceProtocol", "RunResult", "evaluate",

@@ -77,6 +77,17 @@ def load_dataset(name: str, path: str | os.PathLike, max_frames: int | None = No
     return clips
 
 
+def detect_layout(path: str | os.PathLike) -> str:
+    """The layout of dataset folder ``path``: ``davis_2017`` (has JPEGImages/), ``custom`` (a sub-folder has color/ or
+    grayscale/), else ``videos``."""
+    root = Path(path).expanduser()
+    if (root / "JPEGImages").is_dir():
+        return "davis_2017"
+    if root.is_dir() and any((child / sub).is_dir() for child in root.iterdir() for sub in ("color", "grayscale")):
+        return "custom"
+    return "videos"
+
+
 def natural_key(path: Path) -> list:
     """Sort key ordering ``frame2.png`` before ``frame10.png``."""
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]

@@ -20,9 +20,26 @@ class OutputConfig:
 @dataclass
 class PipelineConfig:
     device: str = "auto"  # auto | cpu | cuda (propagation itself runs on the CPU with OpenCV)
+    # The colorizer: a model id of colorize.models (propagation, stable_diffusion_inpaint, stable_diffusion_xl,
+    # controlnet_colorization, unet), a Hugging Face id or a local folder. Only propagation runs in this program;
+    # the others, and the settings below, are read by enhanced_inference.py (issue #6).
+    colorization_model: str = "propagation"
+    inference_steps: int = 25  # diffusion denoising steps
+    guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
+    temporal_weight: float = 0.5  # 0..1: how much each frame's chroma follows the previous frame's
+    depth_conditioning: bool = False  # give the model a depth map of each frame
+    semantic_consistency: bool = False  # keep colours consistent within semantic segments
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {DEVICES}, got {self.device!r}")
+        if not self.colorization_model:
+            raise ValueError("colorization_model must not be empty")
+        if self.inference_steps < 1:
+            raise ValueError(f"inference_steps must be at least 1, got {self.inference_steps}")
+        if self.guidance_scale < 0:
+            raise ValueError(f"guidance_scale must be >= 0, got {self.guidance_scale}")
+        if not 0.0 <= self.temporal_weight <= 1.0:
+            raise ValueError(f"temporal_weight must be in [0, 1], got {self.temporal_weight}")

@@ -9,7 +9,13 @@ import numpy as np
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_luminance, upsample_chroma, working_size
 from colorize.propagation import (
-    BackwardStore, ForwardPropagation, PropagationConfig, Reference, detect_shots, make_keyframe, propagate_backward,
+    BackwardStore,
+    ForwardPropagation,
+    PropagationConfig,
+    Reference,
+    detect_shots,
+    make_keyframe,
+    propagate_backward,
 )
 from colorize.utils.progress import progress
 
@@ -31,13 +37,18 @@ def fit_reference(image: np.ndarray, frame_size: tuple[int, int], size: tuple[in
     return Reference.from_rgb(image, size)
 
 
-def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Next frame of ``propagation``: (H, W) L in [0, 100] -> (H, W, 3) uint8 RGB keeping exactly that L.
+def propagate_chroma(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Next frame of ``propagation``: (H, W) L in [0, 100] -> (H, W, 2) float32 ab in [-128, 127].
 
     Propagation runs at the working ``size`` = (h, w); the chroma is upsampled under the full-resolution L.
     """
     step = propagation(luminance_to_uint8(resize(lum, size)))
-    return compose_lab(lum, upsample_chroma(step.ab, lum, propagation.config.upsample))
+    return upsample_chroma(step.ab, lum, propagation.config.upsample)
+
+
+def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Next frame of ``propagation``: (H, W) L in [0, 100] -> (H, W, 3) uint8 RGB keeping exactly that L."""
+    return compose_lab(lum, propagate_chroma(propagation, lum, size))
 
 
 def plan_propagation(open_frames: FrameSource, references: dict[int, Reference], size: tuple[int, int],
@@ -95,11 +106,15 @@ class StreamColorizer:
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         lum = rgb_to_luminance(frame)
+        return compose_lab(lum, self.chroma(lum))
+
+    def chroma(self, lum: np.ndarray) -> np.ndarray:
+        """The next frame's chroma: (H, W) L in [0, 100] -> (H, W, 2) float32 ab in [-128, 127]."""
         size = working_size(*lum.shape, self.config.max_side)
         if self._propagation is None or size != self._size:
             reference = fit_reference(self.reference, lum.shape, size)
             self._propagation, self._size = ForwardPropagation(self.config, {0: reference}), size
-        return colorize_luminance(self._propagation, lum, size)
+        return propagate_chroma(self._propagation, lum, size)
 
 
 def colorize_frames(frames: Iterable[np.ndarray], reference: np.ndarray,

@@ -15,7 +15,13 @@ from colorize.color import luminance_to_gray, rgb_to_luminance, working_size
 from colorize.config import from_dict, load_config, to_dict
 from colorize.errors import ColorizeError, InputError
 from colorize.io import (
-    VideoInfo, atomic_dir, check_output_dir, iter_frames, list_keyframe_images, probe_video, read_image,
+    VideoInfo,
+    atomic_dir,
+    check_output_dir,
+    iter_frames,
+    list_keyframe_images,
+    probe_video,
+    read_image,
 )
 from colorize.pipeline.config import PipelineConfig
 from colorize.pipeline.frames import StreamColorizer, colorize_luminance, fit_reference, plan_propagation
@@ -49,6 +55,9 @@ class VideoColorizationPipeline:
     def __init__(self, output_dir: str | os.PathLike | None = None, device: str = "auto",
                  config: PipelineConfig | dict | str | os.PathLike | None = None, overwrite: bool = False) -> None:
         self.config = _as_config(config)
+        if self.config.colorization_model != "propagation":
+            raise ColorizeError(f"colorization_model {self.config.colorization_model!r} is not wired into the "
+                                "standalone pipeline yet; use enhanced_inference.py (issue #6)")
         requested = device if device != "auto" else self.config.device
         # Propagation has no GPU path yet, so "auto" means the CPU without importing torch to ask (a 0.8 GB,
         # several-second start-up); an explicit "cuda" is still checked.

@@ -1,10 +1,12 @@
 """What every command-line entry point shares: one-line errors with exit code 2, never a traceback."""
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 
 from colorize.errors import ColorizeError
+from colorize.utils.logging import configure_logging
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -29,3 +31,15 @@ def run_main(work: Callable[[], object]) -> int:
     except KeyboardInterrupt:
         print("interrupted: no output was written", file=sys.stderr)
         return 130
+
+
+def script_main(parser: argparse.ArgumentParser, work: Callable[[argparse.Namespace], object],
+                argv: list[str] | None = None) -> int:
+    """A script's ``main``: parse ``argv`` (--help gives 0, a usage error one line and 2), log at INFO (WARNING with
+    ``-q``), then :func:`run_main` ``work(args)``."""
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed on one line
+        return int(done.code or 0)
+    configure_logging(logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
+    return run_main(lambda: work(args))

@@ -8,7 +8,7 @@ import pytest
 
 from colorize.color import rgb_to_luminance
 from colorize.errors import InputError
-from colorize.evaluation import load_dataset
+from colorize.evaluation import detect_layout, load_dataset
 from colorize.evaluation.datasets import to_input
 from colorize.io import VideoWriter, write_png
 
@@ -120,3 +120,12 @@ def test_videos_layout(tmp_path, clips):
 def test_bad_datasets(tmp_path, name, make, message):
     with pytest.raises(InputError, match=message):
         load_dataset(name, make(tmp_path))
+
+
+def test_detect_layout(tmp_path):
+    assert detect_layout(tmp_path / "nowhere") == "videos"  # load_dataset then says the folder is not found
+    assert detect_layout(tmp_path) == "videos"
+    (tmp_path / "clip" / "grayscale").mkdir(parents=True)
+    assert detect_layout(tmp_path) == "custom"
+    (tmp_path / "JPEGImages").mkdir()
+    assert detect_layout(tmp_path) == "davis_2017"

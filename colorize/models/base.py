@@ -1,0 +1,107 @@
+"""The interface every colorizer implements: luminance in, chroma out.
+
+A colorizer never changes the luminance: it gets L (CIE Lab, raw scaling, L in [0, 100]) for a batch of frames and
+returns only the chroma ab (a, b in about [-128, 127]) at the same size; :func:`colorize.color.compose_lab` puts the
+two together. Optional conditions (a colour reference, depth, a semantic mask) go in :class:`Conditions`.
+"""
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+
+from colorize.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+DEVICES = ("auto", "cpu", "cuda")
+MIXED_PRECISION = ("no", "fp16", "bf16")
+CONDITIONS = ("reference", "depth", "semantic")
+
+
+@dataclass
+class ColorizerSettings:
+    """How a colorizer runs. Diffusion models use every field; the others ignore what does not apply."""
+
+    device: str = "auto"  # auto | cpu | cuda
+    mixed_precision: str = "no"  # no | fp16 | bf16 (fp16 needs a CUDA GPU)
+    memory_efficient: bool = False  # model CPU offload (CUDA), attention slicing, VAE tiling, one frame at a time
+    inference_steps: int = 25  # denoising steps
+    guidance_scale: float = 7.5  # classifier-free guidance (1: off)
+    strength: float = 0.8  # img2img / inpainting: how much of the gray frame is noised away (0..1]
+    seed: int = 0  # every frame starts from the same noise: reproducible, and less flicker between frames
+    batch_size: int = 4  # frames generated together
+    resolution: int = 512  # generation size: longer side in px, rounded to a multiple of 64
+    prompt: str = "a natural colour photograph, realistic colours"
+    negative_prompt: str = "black and white, grayscale, monochrome, sepia, desaturated"
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {DEVICES}, got {self.device!r}")
+        if self.mixed_precision not in MIXED_PRECISION:
+            raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
+        for name in ("inference_steps", "batch_size", "resolution"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0.0 < self.strength <= 1.0:
+            raise ValueError(f"strength must be in (0, 1], got {self.strength}")
+
+
+@dataclass
+class Conditions:
+    """Optional inputs besides the luminance; a colorizer uses those it lists in ``Colorizer.uses``."""
+
+    reference: np.ndarray | None = None  # (H, W, 3) uint8 RGB: colours of the batch's first frame (or similar scene)
+    depth: np.ndarray | None = None  # (N, H, W) float32, larger is farther, any scale
+    semantic: np.ndarray | None = None  # (N, H, W) int32 class index per pixel
+
+    def given(self) -> list[str]:
+        """Names of the conditions that are set."""
+        return [name for name in CONDITIONS if getattr(self, name) is not None]
+
+
+@dataclass(frozen=True)
+class ModelNeeds:
+    """What a model needs to run: weights on disk, a GPU, memory."""
+
+    weights: bool  # weights must be on disk (Hugging Face cache, a local folder or a checkpoint)
+    gpu: str  # "no" | "recommended" | "required"
+    memory_gib: float | None  # GPU memory at 512 px in fp16 (the CPU needs about twice as much: fp32); None: unknown
+    reference: bool = False  # needs a colour reference frame (keyframe propagation)
+
+
+class Colorizer(ABC):
+    """Base class: ``colorize(lum, conditions)`` -> chroma. Subclasses set ``name``, ``needs``, ``device``."""
+
+    name: str
+    needs: ModelNeeds
+    device: str = "cpu"
+    batch_size: int = 1  # frames callers should pass per call (any count works)
+    uses: frozenset[str] = frozenset()  # the conditions it takes into account (names from CONDITIONS)
+
+    @abstractmethod
+    def colorize(self, lum: np.ndarray, conditions: Conditions | None = None) -> np.ndarray:
+        """(N, H, W) float32 L in [0, 100] -> (N, H, W, 2) float32 ab in [-128, 127], same N, H, W."""
+
+    def memory_bytes(self) -> int:
+        """Bytes of weights this colorizer holds (0 for one without weights)."""
+        return 0
+
+    def describe(self) -> dict:
+        """Its device and needs, for logs and reports."""
+        return {"model": self.name, "device": self.device, "weights_mib": round(self.memory_bytes() / 2**20, 1),
+                "needs": self.needs}
+
+    def _check(self, lum: np.ndarray, conditions: Conditions | None) -> Conditions:
+        """Validate the input (InputError naming the problem); warn about conditions this model ignores."""
+        if not isinstance(lum, np.ndarray) or lum.ndim != 3 or lum.size == 0:
+            raise InputError(f"{self.name}: expected luminance of shape (N, H, W), got {np.shape(lum)}")
+        if lum.min() < 0.0 or lum.max() > 100.0:
+            raise InputError(f"{self.name}: luminance must be Lab L in [0, 100], got [{lum.min():.3g}, "
+                             f"{lum.max():.3g}]")
+        conditions = conditions or Conditions()
+        ignored = [name for name in conditions.given() if name not in self.uses]
+        if ignored:
+            logger.warning("%s does not use %s: ignored", self.name, ", ".join(ignored))
+        return conditions

@@ -1,0 +1,46 @@
+"""Colorizers over RGB frame streams: batching, luminance in, composed RGB out, and the evaluation adapter."""
+
+import itertools
+import logging
+from collections.abc import Callable, Iterable, Iterator
+
+import numpy as np
+
+from colorize.color import compose_lab, rgb_to_luminance
+from colorize.models.base import Colorizer, Conditions
+
+logger = logging.getLogger(__name__)
+
+
+def colorize_rgb(colorizer: Colorizer, frames: Iterable[np.ndarray],
+                 reference: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """Colorize a stream of (H, W, 3) uint8 frames (their colour is ignored) ``colorizer.batch_size`` at a time.
+
+    ``reference``: (H, W, 3) uint8 RGB colours of the first frame, given with the first batch only. Yields
+    (H, W, 3) uint8 RGB frames that keep each input frame's Lab L.
+    """
+    frames = iter(frames)
+    conditions = Conditions(reference=reference)
+    while batch := list(itertools.islice(frames, colorizer.batch_size)):
+        lum = np.stack([rgb_to_luminance(frame) for frame in batch])
+        chroma = colorizer.colorize(lum, conditions)
+        conditions = Conditions()
+        yield from (compose_lab(frame_lum, frame_ab) for frame_lum, frame_ab in zip(lum, chroma, strict=True))
+
+
+class ColorizerModel:
+    """A :class:`Colorizer` as an evaluable model of :mod:`colorize.evaluation` (frame 0's colours as reference).
+
+    The colorizer sees only the reference at frame 0; later reference frames of a ``keyframes:K`` protocol are not
+    used (a warning says so).
+    """
+
+    def __init__(self, colorizer: Colorizer, name: str, description: str) -> None:
+        self.colorizer, self.name, self.description = colorizer, name, description
+
+    def colorize(self, open_frames: Callable[[], Iterable[np.ndarray]], references: dict[int, np.ndarray],
+                 num_frames: int) -> Iterator[np.ndarray]:
+        if set(references) - {0}:
+            logger.warning("%s uses only frame 0's colours; reference frames %s are not used", self.name,
+                           sorted(set(references) - {0}))
+        return colorize_rgb(self.colorizer, itertools.islice(open_frames(), num_frames), references.get(0))
