@@ -16,7 +16,6 @@ vs 2.00, chelsea 0.94 vs 1.13; propagation on bigbuckbunny at 1280x720 (working 
 import cv2
 import numpy as np
 
-
 UPSAMPLING = ("bilinear", "guided")
 
 
@@ -45,6 +44,14 @@ def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         return image
     shrink = size[0] * size[1] < image.shape[0] * image.shape[1]
     return cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+
+
+def resize_labels(labels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize an (H, W) integer label map (segment / class ids) to ``size`` = (H, W) by nearest neighbour."""
+    if labels.shape[:2] == size:
+        return labels
+    out = cv2.resize(labels.astype(np.int32), (size[1], size[0]), interpolation=cv2.INTER_NEAREST)
+    return out.astype(labels.dtype)
 
 
 def working_size(height: int, width: int, max_side: int) -> tuple[int, int]:

@@ -43,3 +43,50 @@ def dominant_hz(samples: np.ndarray, rate: int) -> float:
     """Frequency (Hz) of the strongest peak of a Hann-windowed spectrum."""
     spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
     return float(np.fft.rfftfreq(len(samples), 1 / rate)[spectrum.argmax()])
+
+
+def moving_square_frames(num_frames: int = 6, height: int = 32, width: int = 48, step: int = 2) -> np.ndarray:
+    """(T, H, W, 3) uint8 RGB: a blue-green gradient and a textured red square moving ``step`` px right per frame.
+
+    The colours follow from the luminance (the square is darker than the background), so a network can learn them;
+    the square's fixed random texture lets optical flow track it.
+    """
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    background = np.stack([20 + 0 * xs, 90 + 120 * xs / width, 200 - 40 * ys / height], axis=-1)
+    frames = np.repeat(background[None], num_frames, axis=0)
+    side_y, side_x = height // 3, width // 4
+    red = np.random.default_rng(0).uniform(160, 240, (side_y, side_x))
+    square = np.stack([red, np.full_like(red, 30), np.full_like(red, 30)], axis=-1)
+    for t in range(num_frames):
+        frames[t, height // 4: height // 4 + side_y, 4 + t * step: 4 + t * step + side_x] = square
+    return np.rint(frames).astype(np.uint8)
+
+
+def write_frames_dataset(root: Path, videos: int = 2, num_frames: int = 6, size: tuple[int, int] = (32, 48),
+                         grayscale: bool = False, depth: bool = False, semantic: bool = False) -> Path:
+    """Write the ``frames`` training layout under ``root`` (see :mod:`colorize.datasets.sources`); returns ``root``.
+
+    Video ``v`` is :func:`moving_square_frames` moving ``2 + v`` px per frame. ``grayscale/`` holds their luminance as
+    gray PNGs, ``depth/`` 16-bit maps (0 at the top row, 65535 at the bottom), ``semantic/`` ids (0 background,
+    1 square).
+    """
+    import cv2
+
+    from colorize.color import luminance_to_gray, rgb_to_luminance
+    from colorize.io import write_png
+
+    for v in range(videos):
+        frames = moving_square_frames(num_frames, *size, step=2 + v)
+        for kind in ["color"] + ["grayscale"] * grayscale + ["depth"] * depth + ["semantic"] * semantic:
+            (root / kind / f"video{v}").mkdir(parents=True, exist_ok=True)
+        for t, rgb in enumerate(frames):
+            name = f"{t:04d}.png"
+            write_png(root / "color" / f"video{v}" / name, rgb)
+            if grayscale:
+                write_png(root / "grayscale" / f"video{v}" / name, luminance_to_gray(rgb_to_luminance(rgb)))
+            if depth:
+                ramp = np.linspace(0, 65535, size[0]).astype(np.uint16)[:, None].repeat(size[1], axis=1)
+                cv2.imwrite(str(root / "depth" / f"video{v}" / name), ramp)
+            if semantic:
+                write_png(root / "semantic" / f"video{v}" / name, (rgb[..., 0] > 150).astype(np.uint8))
+    return root

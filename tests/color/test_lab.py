@@ -8,7 +8,13 @@ import skimage.color
 import skimage.data
 
 from colorize.color import (
-    compose_lab, lab_to_linear_rgb, lab_to_rgb, luminance_to_gray, luminance_to_uint8, rgb_to_lab, rgb_to_luminance,
+    compose_lab,
+    lab_to_linear_rgb,
+    lab_to_rgb,
+    luminance_to_gray,
+    luminance_to_uint8,
+    rgb_to_lab,
+    rgb_to_luminance,
 )
 
 PHOTOS = ("astronaut", "coffee", "chelsea")

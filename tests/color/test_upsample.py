@@ -6,6 +6,7 @@ import pytest
 import skimage.data
 
 from colorize.color import resize, rgb_to_lab, upsample_chroma, working_size
+from colorize.color.upsample import resize_labels
 
 
 def _step_scene(edge: int, vertical: bool = False, size: tuple[int, int] = (64, 128)):
@@ -125,3 +126,13 @@ def test_resize_enlarges_bicubic_and_keeps_equal_size():
 ])
 def test_working_size(height, width, max_side, expected):
     assert working_size(height, width, max_side) == expected
+
+
+def test_resize_labels_keeps_ids():
+    labels = np.repeat(np.repeat(np.arange(6, dtype=np.int64).reshape(2, 3), 4, axis=0), 4, axis=1)  # 8x12 blocks
+    small = resize_labels(labels, (2, 3))
+    np.testing.assert_array_equal(small, np.arange(6).reshape(2, 3))
+    assert small.dtype == np.int64
+    big = resize_labels(small, (8, 12))
+    np.testing.assert_array_equal(big, labels)
+    assert resize_labels(labels, (8, 12)) is labels

@@ -1,0 +1,69 @@
+"""The three training layouts: frames (with grayscale, depth, semantic), videos, DAVIS."""
+
+import numpy as np
+import pytest
+
+from colorize.color import rgb_to_luminance
+from colorize.datasets import load_sequences
+from colorize.errors import InputError
+from colorize.io import write_png
+from colorize.utils.testing import moving_square_frames, write_clip, write_frames_dataset
+
+
+def test_frames_layout_reads_every_map(tmp_path):
+    write_frames_dataset(tmp_path, videos=2, num_frames=5, grayscale=True, depth=True, semantic=True)
+    sequences = load_sequences("frames", tmp_path, include_depth=True, include_semantic=True)
+    assert [s.name for s in sequences] == ["video0", "video1"] and [len(s) for s in sequences] == [5, 5]
+    frame = sequences[1].frame(3)
+    truth = moving_square_frames(5, step=3)[3]
+    np.testing.assert_array_equal(frame.rgb, truth)
+    # the input comes from grayscale/ (8-bit gray of the true L): within one 8-bit level of the colour frame's L
+    assert np.abs(frame.lum - rgb_to_luminance(truth)).max() < 0.5
+    assert frame.depth.dtype == np.float32 and frame.depth[0, 0] == 0.0 and frame.depth[-1, 0] == 1.0
+    assert frame.semantic.dtype == np.int64
+    np.testing.assert_array_equal(frame.semantic, truth[..., 0] > 150)
+
+
+def test_frames_layout_pairs_files_by_name(tmp_path):
+    write_frames_dataset(tmp_path, videos=1, num_frames=3, depth=True)
+    (tmp_path / "depth" / "video0" / "0002.png").unlink()
+    with pytest.raises(InputError, match="do not pair up"):
+        load_sequences("frames", tmp_path, include_depth=True)
+
+
+def test_videos_layout_decodes_at_max_side(tmp_path):
+    frames = moving_square_frames(4, 64, 96)
+    write_clip(tmp_path / "clip.mp4", list(frames))
+    (sequence,) = load_sequences("videos", tmp_path, max_side=48)
+    assert len(sequence) == 4
+    frame = sequence.frame(2)
+    assert frame.rgb.shape == (32, 48, 3) and frame.lum.shape == (32, 48)
+    np.testing.assert_allclose(frame.lum, rgb_to_luminance(frame.rgb))  # gray/colour pair made on the fly
+
+
+def test_davis_layout(tmp_path):
+    for name in ("bear", "car"):
+        folder = tmp_path / "JPEGImages" / "480p" / name
+        folder.mkdir(parents=True)
+        for t, rgb in enumerate(moving_square_frames(3)):
+            write_png(folder / f"{t:05d}.png", rgb)
+    sequences = load_sequences("davis", tmp_path)
+    assert [s.name for s in sequences] == ["bear", "car"] and len(sequences[0]) == 3
+    assert sequences[0].frame(0).rgb.shape == (32, 48, 3)
+
+
+@pytest.mark.parametrize("layout, message", [("frames", "data folder not found"), ("davis", "data folder not found"),
+                                             ("nope", "unknown data layout")])
+def test_missing_folder_is_one_line(tmp_path, layout, message):
+    with pytest.raises(InputError, match=message) as info:
+        load_sequences(layout, tmp_path / "missing")
+    assert "\n" not in str(info.value)
+
+
+def test_empty_layouts_are_errors(tmp_path):
+    with pytest.raises(InputError, match="no color/ folder"):
+        load_sequences("frames", tmp_path)
+    with pytest.raises(InputError, match="not a DAVIS folder"):
+        load_sequences("davis", tmp_path)
+    with pytest.raises(InputError, match="no videos found"):
+        load_sequences("videos", tmp_path)
