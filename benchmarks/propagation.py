@@ -30,8 +30,8 @@ from colorize.data import SAMPLE_CLIPS, sample_video
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
-from colorize.metrics import colorfulness, compute_temporal_flows, psnr, ssim, warp_error
 from colorize.metrics import color_distribution_consistency as cdc
+from colorize.metrics import colorfulness, compute_temporal_flows, psnr, ssim, warp_error
 from colorize.pipeline.frames import colorize_sequence
 from colorize.propagation import PropagationConfig
 

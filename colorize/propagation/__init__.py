@@ -7,7 +7,13 @@ from colorize.propagation.keyframes import Reference, make_keyframe
 from colorize.propagation.prior import transfer_chroma
 from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
 from colorize.propagation.video import (
-    METHODS, BackwardStore, ForwardPropagation, PropagationConfig, blend, detect_shots, make_propagator,
+    METHODS,
+    BackwardStore,
+    ForwardPropagation,
+    PropagationConfig,
+    blend,
+    detect_shots,
+    make_propagator,
     propagate_backward,
 )
 

@@ -3,7 +3,6 @@
 import cv2
 import numpy as np
 
-
 Structure = tuple[np.ndarray, np.ndarray, np.ndarray]  # luminance and its x and y gradients, (H, W) float32 each
 
 

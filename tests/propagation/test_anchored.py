@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from colorize.propagation import (
-    AnchoredConfig, AnchoredPropagator, ChainPropagator, CopyPropagator, GrayPropagator, Keyframe,
+    AnchoredConfig,
+    AnchoredPropagator,
+    ChainPropagator,
+    CopyPropagator,
+    GrayPropagator,
+    Keyframe,
 )
 
 NUM_FRAMES = 40  # carphone frames 0..39, true frame 0 as the keyframe

@@ -9,9 +9,22 @@ from skimage.metrics import peak_signal_noise_ratio
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_lab, rgb_to_luminance
 from colorize.pipeline.frames import colorize_sequence
 from colorize.propagation import (
-    AnchoredPropagator, BackwardStore, ChainPropagator, CopyPropagator, ForwardPropagation, GrayPropagator, Keyframe,
-    PropagationConfig, PropagationStep, Reference, SceneCutConfig, blend, detect_shots, make_propagator,
-    propagate_backward, transfer_chroma,
+    AnchoredPropagator,
+    BackwardStore,
+    ChainPropagator,
+    CopyPropagator,
+    ForwardPropagation,
+    GrayPropagator,
+    Keyframe,
+    PropagationConfig,
+    PropagationStep,
+    Reference,
+    SceneCutConfig,
+    blend,
+    detect_shots,
+    make_propagator,
+    propagate_backward,
+    transfer_chroma,
 )
 
 SIZE = (144, 176)  # carphone's own size, the working size of these tests
