@@ -88,7 +88,8 @@ def test_refuses_a_previous_run_and_replaces_it_with_overwrite(run, clip_with_to
     assert marker.stat().st_mtime_ns != stamp and not (out / "visualization" / "side_by_side.mp4").stat().st_size == 0
 
 
-def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch):
+@pytest.mark.parametrize("stage", ["propagate_chroma", "compose_lab"])  # in the main thread / the output thread
+def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch, stage):
     import colorize.pipeline.pipeline as module
 
     calls = []
@@ -99,8 +100,8 @@ def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monk
             raise RuntimeError("disk full")
         return original(*args)
 
-    original = module.colorize_luminance
-    monkeypatch.setattr(module, "colorize_luminance", failing)
+    original = getattr(module, stage)
+    monkeypatch.setattr(module, stage, failing)
     with pytest.raises(RuntimeError, match="disk full"):
         VideoColorizationPipeline(output_dir=tmp_path / "out").process_video(clip_with_tone, reference=decoded_clip[0])
     assert list(tmp_path.iterdir()) == []
