@@ -40,7 +40,11 @@ def _f(t: np.ndarray) -> np.ndarray:
 
 
 def _f_inv(t: np.ndarray) -> np.ndarray:
-    return np.where(t > 6.0 / 29.0, t * t * t, (t - 16.0 / 116.0) / _KAPPA)
+    out = t * t * t
+    linear = t <= 6.0 / 29.0  # the dark end: a straight line instead of the cube
+    if linear.any():
+        out[linear] = (t[linear] - 16.0 / 116.0) / _KAPPA
+    return out
 
 
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -100,7 +104,7 @@ def compose_lab(lum: np.ndarray, ab: np.ndarray, gamut_steps: int = 7) -> np.nda
     if out.any():
         lab[out, 1:] *= _gamut_scale(lab[out], gamut_steps)[:, None]
     rgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in gamut now; OpenCV's fast path is accurate to ~1e-3
-    return np.clip(np.rint(rgb * 255.0), 0, 255).astype(np.uint8)
+    return cv2.convertScaleAbs(rgb, alpha=255.0)  # x 255, rounded and saturated to uint8
 
 
 def _gamut_scale(rows: np.ndarray, steps: int) -> np.ndarray:
@@ -126,4 +130,5 @@ _GAMUT_TOL = 1e-4
 
 
 def _out_of_gamut(linear: np.ndarray) -> np.ndarray:
-    return ((linear < -_GAMUT_TOL) | (linear > 1 + _GAMUT_TOL)).any(axis=-1)
+    """(H, W) bool: some linear RGB channel of (H, W, 3) ``linear`` is outside [0, 1] (beyond the tolerance)."""
+    return cv2.inRange(linear, (-_GAMUT_TOL,) * 3, (1 + _GAMUT_TOL,) * 3) == 0
