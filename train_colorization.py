@@ -18,9 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
-import yaml
-
-from colorize.config import ConfigError, apply_overrides
+from colorize.config import ConfigError, apply_overrides, parse_overrides
 from colorize.datasets import VideoColorizationDataset
 from colorize.training import ColorizationTrainer, FitConfig, fit_video, load_train_config
 from colorize.utils.cli import ArgumentParser, run_main
@@ -42,17 +40,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"--fit-video optimizer steps (default {FitConfig.steps})")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     return parser
-
-
-def parse_overrides(items: list[str]) -> dict:
-    """``["training.epochs=3"]`` -> ``{"training.epochs": 3}`` (values read as YAML)."""
-    overrides = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--set expects KEY=VALUE, got {item!r}")
-        overrides[key] = yaml.safe_load(value)
-    return overrides
 
 
 def main(argv: list[str] | None = None) -> int:

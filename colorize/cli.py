@@ -7,9 +7,8 @@ import argparse
 import logging
 from pathlib import Path
 
-import yaml
-
 from colorize.config import load_config
+from colorize.config import parse_overrides as parse_set
 from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
 from colorize.utils.cli import ArgumentParser, script_main
@@ -48,12 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_overrides(args: argparse.Namespace) -> dict:
     """Dotted-key overrides from ``--set`` and the dedicated flags (values parsed as YAML scalars)."""
-    overrides = {}
-    for item in args.set:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ColorizeError(f"--set expects KEY=VALUE, got {item!r}")
-        overrides[key.strip()] = yaml.safe_load(value)
+    overrides = parse_set(args.set)
     for key, value in (("propagation.method", args.method), ("propagation.max_side", args.max_side),
                        ("device", args.device)):
         if value is not None:

@@ -6,6 +6,7 @@ error naming the key, never a silently ignored setting.
 """
 
 import dataclasses
+import re
 import types
 import typing
 from pathlib import Path
@@ -61,6 +62,33 @@ def apply_overrides(config: T, overrides: dict[str, Any]) -> T:
     return from_dict(type(config), data)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML with only ``true``/``false`` as booleans (YAML 1.2): ``no``, ``off``, ``yes``, ``on`` stay strings,
+    so ``mixed_precision: no`` means the string "no", not False."""
+
+
+_Loader.yaml_implicit_resolvers = {key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+                                   for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def read_yaml(text: str) -> Any:
+    """Parse YAML text the way every config of this project is read (booleans are only true/false)."""
+    return yaml.load(text, Loader=_Loader)
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """``["training.epochs=3"]`` (``--set`` arguments) -> ``{"training.epochs": 3}``, values read as YAML."""
+    overrides = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set expects KEY=VALUE, got {item!r}")
+        overrides[key.strip()] = read_yaml(value)
+    return overrides
+
+
 def load_config(cls: type[T], path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> T:
     """Read ``cls`` from a YAML file (defaults when ``path`` is None) and apply ``overrides``."""
     data: dict[str, Any] = {}
@@ -69,7 +97,7 @@ def load_config(cls: type[T], path: str | Path | None = None, overrides: dict[st
         if not path.is_file():
             raise ConfigError(f"config file not found: {path}")
         try:
-            data = yaml.safe_load(path.read_text()) or {}
+            data = read_yaml(path.read_text()) or {}
         except yaml.YAMLError as err:
             raise ConfigError(f"config file {path} is not valid YAML: {str(err).splitlines()[0]}") from None
     config = from_dict(cls, data, where=str(path or "config"))

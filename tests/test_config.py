@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from colorize.config import ConfigError, apply_overrides, from_dict, load_config, to_dict
+from colorize.config import ConfigError, apply_overrides, from_dict, load_config, parse_overrides, read_yaml, to_dict
 from colorize.errors import ColorizeError
 from colorize.pipeline import OutputConfig, PipelineConfig
 from colorize.propagation import AnchoredConfig, PropagationConfig, SceneCutConfig
@@ -214,3 +214,16 @@ def test_top_level_must_be_a_mapping(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found: .*nope.yaml"):
         load_config(PipelineConfig, tmp_path / "nope.yaml")
+
+
+def test_yaml_booleans_are_only_true_and_false():
+    # YAML 1.1 reads no/off/yes/on as booleans; `mixed_precision: no` must stay the string "no".
+    assert read_yaml("a: no\nb: off\nc: yes\nd: true\ne: False\nf: 3\ng: null") == {
+        "a": "no", "b": "off", "c": "yes", "d": True, "e": False, "f": 3, "g": None}
+
+
+def test_parse_overrides():
+    assert parse_overrides(["training.mixed_precision=no", "x.y = 2", "z=[1, 2]"]) == {
+        "training.mixed_precision": "no", "x.y": 2, "z": [1, 2]}
+    with pytest.raises(ConfigError, match="--set expects KEY=VALUE"):
+        parse_overrides(["training.epochs"])
