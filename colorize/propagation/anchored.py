@@ -88,8 +88,9 @@ class AnchoredPropagator(ChromaPropagator):
         error_direct = self._key_error(lum, direct)
         region = (2 * cfg.region_radius + 1,) * 2
         use_direct = cv2.blur(error_direct, region) + cfg.anchor_margin < cv2.blur(error_composed, region)
-        coords = np.where(use_direct[..., None], direct, composed)
-        key_error = np.where(use_direct, error_direct, error_composed)
+        coords, key_error = composed, error_composed  # the direct map's choices are copied in, in place
+        np.copyto(coords, direct, where=use_direct[..., None])
+        np.copyto(key_error, error_direct, where=use_direct)
         key_ab = _sample(self._key.ab, coords)
         key_conf = confidence(key_error, cfg.key_scale)
 
@@ -97,8 +98,10 @@ class AnchoredPropagator(ChromaPropagator):
         chain_error = patch_error(lum, _sample(self._lum8.astype(np.float32), to_previous), cfg.match_radius)
         chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)
         total = key_conf + chain_conf
-        ab = (key_conf[..., None] * key_ab + chain_conf[..., None] * chain_ab) / np.maximum(total, 1e-6)[..., None]
-        ab = np.where(total[..., None] > 1e-6, ab, chain_ab)
+        # Confidence-weighted mean of the two, written as chain + w (key - chain); the previous output where
+        # neither is trusted at all.
+        key_share = np.divide(key_conf, total, out=np.zeros_like(total), where=total > 1e-6)
+        ab = chain_ab + key_share[..., None] * (key_ab - chain_ab)
         if cfg.fill:
             ab = edge_aware_fill(ab, np.minimum(total / cfg.fill_below, 1.0), lum8)
 
@@ -107,7 +110,7 @@ class AnchoredPropagator(ChromaPropagator):
         # explains the frame its chroma is kept sharp; elsewhere it is smoothed under the luminance edges.
         if cfg.smooth_radius:
             smooth = cv2.ximgproc.guidedFilter(lum8, ab, self._smooth_radius, cfg.smooth_eps * 255**2)
-            ab = key_conf[..., None] * ab + (1.0 - key_conf[..., None]) * smooth
+            ab = smooth + key_conf[..., None] * (ab - smooth)
         return PropagationStep(ab, total)
 
     def _key_error(self, lum: tuple[np.ndarray, ...], coords: np.ndarray) -> np.ndarray:

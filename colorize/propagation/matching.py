@@ -29,7 +29,10 @@ def patch_error(lum: np.ndarray | Structure, source: np.ndarray, radius: int = 3
 
 def confidence(error: np.ndarray, scale: float) -> np.ndarray:
     """Map an error (uint8 levels) to a confidence in (0, 1]: ``exp(-(error / scale)²)``."""
-    return np.exp(-np.square(error / scale)).astype(np.float32)
+    ratio = np.multiply(error, np.float32(1.0 / scale), dtype=np.float32)
+    np.square(ratio, out=ratio)
+    np.negative(ratio, out=ratio)
+    return np.exp(ratio, out=ratio)
 
 
 def _gradient_x(image: np.ndarray) -> np.ndarray:
