@@ -1,0 +1,102 @@
+"""Reading what ``vipe infer`` saves, without importing ViPE.
+
+For a video named NAME, ViPE's ``vipe/utils/io.py`` (``save_artifacts``) writes under its output folder:
+
+- ``pose/NAME.npz``: ``data`` (N, 4, 4) camera-to-world matrices (OpenCV axes), ``inds`` (N,) frame indices;
+- ``intrinsics/NAME.npz``: ``data`` (N, 4) fx, fy, cx, cy in pixels, ``inds``;
+- ``depth/NAME.zip``: one EXR per frame named by its zero-padded index (``00012.exr``), metric depth in the
+  half-float channel ``Z``;
+- ``rgb/NAME.mp4``: the frames it ran on; optionally ``mask/NAME.zip``: PNG instance masks named like the depth.
+
+Frames may be missing from any of them (ViPE drops frames it has no estimate for); :class:`CameraTrack` only holds
+the frames that have all three. EXR needs the ``OpenEXR`` package (``pip install colorize-video[vipe]``): the
+OpenCV wheels are built without their EXR codec.
+"""
+
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from colorize.errors import InputError
+from colorize.geometry.track import CameraTrack, read_indexed_npz
+
+logger = logging.getLogger(__name__)
+
+ARTIFACTS = {"pose": ".npz", "intrinsics": ".npz", "depth": ".zip", "mask": ".zip", "rgb": ".mp4"}  # kind -> suffix
+
+
+@dataclass
+class ViPEOutput:
+    """One video's artifacts in a ViPE output folder."""
+
+    root: Path
+    name: str
+
+    def path(self, kind: str) -> Path:
+        """The file of one artifact: ``pose``, ``intrinsics``, ``depth``, ``mask`` or ``rgb``."""
+        return self.root / kind / f"{self.name}{ARTIFACTS[kind]}"
+
+    def track(self) -> CameraTrack:
+        """Depth, intrinsics and poses as a :class:`CameraTrack` (depth decoded on lookup)."""
+        for path in map(self.path, ("pose", "intrinsics", "depth")):
+            if not path.is_file():
+                raise InputError(f"ViPE output {self.root} has no {path.relative_to(self.root)} (run `vipe infer` "
+                                 f"on {self.name} first, or check --geometry vipe's folder)")
+        poses = read_indexed_npz(self.path("pose"), (4, 4))
+        intrinsics = read_indexed_npz(self.path("intrinsics"), (4,))
+        depth_path = self.path("depth")
+        members = _indexed_members(depth_path)
+        track = CameraTrack(lambda index: _read_exr_depth(depth_path, members[index]), members, intrinsics, poses)
+        logger.info("ViPE %s: %d frames with depth, intrinsics and pose (%d depth, %d intrinsics, %d poses)",
+                    self.name, len(track), len(members), len(intrinsics), len(poses))
+        return track
+
+    def instance_masks(self) -> dict[int, np.ndarray]:
+        """Frame index -> (H, W) uint8 instance ids from ``mask/NAME.zip``; empty when ViPE saved none."""
+        path = self.path("mask")
+        if not path.is_file():
+            return {}
+        with zipfile.ZipFile(path) as archive:
+            return {index: cv2.imdecode(np.frombuffer(archive.read(member), np.uint8), cv2.IMREAD_UNCHANGED)
+                    for index, member in _indexed_members(path).items()}
+
+
+def find_vipe_outputs(root: Path) -> list[ViPEOutput]:
+    """Every video with a pose file in the ViPE output folder ``root``, by name."""
+    return [ViPEOutput(Path(root), path.stem) for path in sorted(Path(root).glob("pose/*.npz"))]
+
+
+def _indexed_members(path: Path) -> dict[int, str]:
+    """Frame index -> member name for the files of a zip named by frame index (``00012.exr``)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile) as err:
+        raise InputError(f"cannot read {path}: {err}") from err
+    return {int(Path(name).stem): name for name in names if Path(name).stem.isdigit()}
+
+
+def _read_exr_depth(path: Path, member: str) -> np.ndarray:
+    with zipfile.ZipFile(path) as archive:
+        return decode_exr_depth(archive.read(member), f"{path}:{member}")
+
+
+def decode_exr_depth(data: bytes, source: str) -> np.ndarray:
+    """Channel ``Z`` of an EXR file's bytes as (H, W) float32 (metres); ``source`` names it in errors."""
+    try:
+        import OpenEXR
+    except ModuleNotFoundError as err:
+        raise InputError("reading EXR depth needs the OpenEXR package: pip install 'colorize-video[vipe]' "
+                         "(or pip install openexr)") from err
+    try:
+        channels = OpenEXR.File(io.BytesIO(data)).channels()
+    except Exception as err:  # OpenEXR raises bare Exceptions for corrupt files
+        raise InputError(f"cannot read EXR {source}: {err}") from err
+    if "Z" not in channels:
+        raise InputError(f"{source} has no Z channel (channels: {sorted(channels)})")
+    return channels["Z"].pixels.astype(np.float32)
