@@ -16,6 +16,7 @@ except importlib.metadata.PackageNotFoundError:  # running from a source tree th
 if TYPE_CHECKING:
     from colorize.assess import PretrainedModelAssessor
     from colorize.datasets import VideoColorizationDataset
+    from colorize.inference import EnhancedColorizationInference
     from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
     from colorize.training import ColorizationTrainer
 
@@ -23,11 +24,13 @@ _LAZY = {
     "VideoColorizationPipeline": "colorize.pipeline",
     "PipelineConfig": "colorize.pipeline",
     "PretrainedModelAssessor": "colorize.assess",
+    "EnhancedColorizationInference": "colorize.inference",
     "ColorizationTrainer": "colorize.training",
     "VideoColorizationDataset": "colorize.datasets",
 }
 
-__all__ = ["VideoColorizationPipeline", "PipelineConfig", "PretrainedModelAssessor", "ColorizationTrainer",
+__all__ = ["VideoColorizationPipeline", "PipelineConfig", "PretrainedModelAssessor", "EnhancedColorizationInference",
+           "ColorizationTrainer",
            "VideoColorizationDataset", "__version__"]
 
 

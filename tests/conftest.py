@@ -7,6 +7,7 @@ can change what another one sees.
 For the pretrained models (tests/models, tests/assess, enhanced_inference.py): a Hugging Face cache holding tiny
 randomly initialised pipelines under the real model ids (``hub_cache``, ``offline``), an empty one
 (``empty_cache``), a registry that is put back after the test (``model_registry``), and torch on one thread.
+For enhanced_inference.py and colorize.inference: ``clips``, tiny video files (one broken) and a reference image.
 """
 
 from pathlib import Path
@@ -15,7 +16,8 @@ import numpy as np
 import pytest
 
 from colorize.data import sample_video
-from colorize.io import iter_frames
+from colorize.io import iter_frames, write_png
+from colorize.utils.testing import write_clip
 
 
 def _load_clip(name: str, max_frames: int) -> np.ndarray:
@@ -122,3 +124,23 @@ def empty_cache(monkeypatch, tmp_path) -> Path:
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
     return cache
+
+
+@pytest.fixture(scope="session")
+def small_frames(carphone_frames) -> np.ndarray:
+    """8 carphone frames at 88x72, (8, 72, 88, 3) uint8 RGB."""
+    frames = np.ascontiguousarray(carphone_frames[:8, ::2, ::2])
+    frames.flags.writeable = False
+    return frames
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory, small_frames) -> dict[str, Path]:
+    """``a.mp4`` and ``b.mp4`` (the same 8 frames), ``broken.mp4`` (not a video) and ``frame0.png``."""
+    folder = tmp_path_factory.mktemp("clips")
+    paths = {name: write_clip(folder / f"{name}.mp4", list(small_frames)) for name in ("a", "b")}
+    paths["broken"] = folder / "broken.mp4"
+    paths["broken"].write_text("not a video")
+    paths["reference"] = folder / "frame0.png"
+    write_png(paths["reference"], small_frames[0])
+    return paths

@@ -1,6 +1,7 @@
 """enhanced_inference.py: the models table, a recommendation for a real clip, one-line errors for missing models."""
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -83,3 +84,51 @@ def test_usage_errors_are_one_line(script, capsys):
     assert capsys.readouterr().err.startswith("error: one of the arguments --list-models --recommend --check-model")
     assert script.main(["--recommend", "/nonexistent/clip.mp4", "--device", "cpu"]) == 2
     assert capsys.readouterr().err == "error: video not found: /nonexistent/clip.mp4\n"
+
+
+def test_one_video(script, clips, tmp_path, capsys):
+    args = ["--input", str(clips["a"]), "--output", str(tmp_path / "out"), "--model", "propagation", "--reference",
+            str(clips["reference"]), "--ground-truth", "input", "--device", "cpu", "-q"]
+    assert script.main(args) == 0
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'out' / 'final_colorized_video.mp4'}: propagation, "
+                                              "8 frames, ")
+    assert script.main(args) == 2  # the previous run is kept unless --overwrite
+    assert "use --overwrite" in capsys.readouterr().err
+
+
+def test_batch_from_a_list(script, clips, tmp_path, capsys):
+    listing = tmp_path / "videos.txt"
+    listing.write_text(f"{clips['a']}\n{clips['broken']}\n")
+    args = ["--batch", "--video-list", str(listing), "--output", str(tmp_path / "out"), "--model", "propagation",
+            "--reference", str(clips["reference"]), "--device", "cpu", "--no-temporal", "-q"]
+    assert script.main(args) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"ok       {clips['a']}" and out[1].startswith(f"failed   {clips['broken']}: ")
+    assert out[2] == f"successful: 1 (skipped as already done: 0), failed: 1; summary in {tmp_path / 'out'}/" \
+                     "batch_summary.json"
+    run = json.loads((tmp_path / "out" / "a" / "run.json").read_text())
+    assert run["temporal"] is None
+
+
+def test_evaluate_models_writes_the_comparison(script, clips, tmp_path, capsys, empty_cache):
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    (dataset / "a.mp4").symlink_to(clips["a"])
+    args = ["--evaluate-models", "propagation", "unet", "--test-dataset", str(dataset), "--output",
+            str(tmp_path / "out"), "--max-frames", "6", "--device", "cpu", "-q"]
+    assert script.main(args) == 0
+    comparison = json.loads((tmp_path / "out" / "model_comparison.json").read_text())
+    assert comparison["overall"]["best_model"] == "propagation"
+    assert comparison["models"]["propagation"]["scores"]["psnr"] > 25
+    assert comparison["models"]["unet"]["status"] == "failed"
+    assert capsys.readouterr().out.splitlines()[-1] == f"best: propagation; comparison in {tmp_path}/out/" \
+                                                       "model_comparison.json"
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    env = {**os.environ, "COLORIZE_NO_PROGRESS": "1"}
+    result = subprocess.run([sys.executable, str(SCRIPT), "--input", str(tmp_path / "missing.mp4"), "--output",
+                             str(tmp_path / "out"), "--model", "propagation", "--device", "cpu"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == f"error: video not found: {tmp_path / 'missing.mp4'}\n"

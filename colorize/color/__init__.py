@@ -8,11 +8,12 @@ from colorize.color.lab import (
     luminance_to_uint8,
     rgb_to_lab,
     rgb_to_luminance,
+    rotate_chroma,
 )
 from colorize.color.upsample import resize, upsample_chroma, working_size
 
 __all__ = [
     "rgb_to_lab", "lab_to_rgb", "lab_to_linear_rgb", "rgb_to_luminance", "luminance_to_gray", "luminance_to_uint8",
-    "compose_lab",
+    "compose_lab", "rotate_chroma",
     "upsample_chroma", "resize", "working_size",
 ]

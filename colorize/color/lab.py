@@ -132,3 +132,11 @@ _GAMUT_TOL = 1e-4
 def _out_of_gamut(linear: np.ndarray) -> np.ndarray:
     """(H, W) bool: some linear RGB channel of (H, W, 3) ``linear`` is outside [0, 1] (beyond the tolerance)."""
     return cv2.inRange(linear, (-_GAMUT_TOL,) * 3, (1 + _GAMUT_TOL,) * 3) == 0
+
+
+def rotate_chroma(ab: np.ndarray, degrees: float, gain: float = 1.0) -> np.ndarray:
+    """(..., 2) ab turned by ``degrees`` of hue (counter-clockwise in the a-b plane) and scaled by ``gain``; float32."""
+    angle = np.deg2rad(degrees)
+    cos, sin = np.float32(gain * np.cos(angle)), np.float32(gain * np.sin(angle))
+    a, b = ab[..., 0], ab[..., 1]
+    return np.stack([cos * a - sin * b, sin * a + cos * b], axis=-1).astype(np.float32, copy=False)

@@ -22,11 +22,12 @@ class PipelineConfig:
     device: str = "auto"  # auto | cpu | cuda (propagation itself runs on the CPU with OpenCV)
     # The colorizer: a model id of colorize.models (propagation, stable_diffusion_inpaint, stable_diffusion_xl,
     # controlnet_colorization, unet), a Hugging Face id or a local folder. Only propagation runs in this program;
-    # the others, and the settings below, are read by enhanced_inference.py (issue #6).
+    # the others run in enhanced_inference.py, which reads inference_steps, guidance_scale and temporal_weight
+    # (and propagation, output) from the same YAML; depth_conditioning and semantic_consistency are not used yet.
     colorization_model: str = "propagation"
     inference_steps: int = 25  # diffusion denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
-    temporal_weight: float = 0.5  # 0..1: how much each frame's chroma follows the previous frame's
+    temporal_weight: float = 0.8  # 0..1: most of the previous frame's chroma the stabiliser keeps (colorize.temporal)
     depth_conditioning: bool = False  # give the model a depth map of each frame
     semantic_consistency: bool = False  # keep colours consistent within semantic segments
     propagation: PropagationConfig = field(default_factory=PropagationConfig)

@@ -60,7 +60,7 @@ class VideoColorizationPipeline:
         self.config = _as_config(config)
         if self.config.colorization_model != "propagation":
             raise ColorizeError(f"colorization_model {self.config.colorization_model!r} is not wired into the "
-                                "standalone pipeline yet; use enhanced_inference.py (issue #6)")
+                                "standalone pipeline; use enhanced_inference.py --model ...")
         requested = device if device != "auto" else self.config.device
         # Propagation has no GPU path yet, so "auto" means the CPU without importing torch to ask (a 0.8 GB,
         # several-second start-up); an explicit "cuda" is still checked.

@@ -210,3 +210,11 @@ def test_compose_lab_without_bisection_steps_gives_gray_out_of_gamut():
     assert (out[:2].max(-1) - out[:2].min(-1)).max() <= 1  # gray: R = G = B up to OpenCV's rounding
     assert (out[2:].max(-1) - out[2:].min(-1)).min() > 10  # the in-gamut colour is kept
     np.testing.assert_allclose(skimage.color.rgb2lab(out.astype(np.uint8))[..., 0], 50.0, atol=L_BOUND)
+
+
+def test_rotate_chroma():
+    from colorize.color import rotate_chroma
+
+    ab = np.array([[10.0, 0.0], [0.0, -4.0]], np.float32)
+    np.testing.assert_allclose(rotate_chroma(ab, 90.0, 0.5), [[0.0, 5.0], [2.0, 0.0]], atol=1e-6)
+    assert rotate_chroma(ab, 30.0).dtype == np.float32

@@ -130,11 +130,11 @@ def test_bad_colour_sources(tmp_path, clip_with_tone, kwargs, error, message):
     assert not (tmp_path / "out").exists()
 
 
-def test_diffusion_models_are_not_wired_in_yet(tmp_path):
+def test_other_models_run_in_enhanced_inference(tmp_path):
     with pytest.raises(ColorizeError) as info:
         VideoColorizationPipeline(output_dir=tmp_path / "out", config={"colorization_model": "controlnet_colorization"})
-    assert str(info.value) == ("colorization_model 'controlnet_colorization' is not wired into the standalone pipeline "
-                               "yet; use enhanced_inference.py (issue #6)")
+    assert str(info.value) == ("colorization_model 'controlnet_colorization' is not wired into the standalone pipeline; "
+                               "use enhanced_inference.py --model ...")
 
 
 def test_streaming_matches_offline_and_keeps_state(decoded_clip):

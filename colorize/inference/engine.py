@@ -1,0 +1,239 @@
+"""``EnhancedColorizationInference``: any registered colorizer over a whole video, stabilised, in the standalone
+program's output layout (``frames/``, ``colorized_frames/``, ``final_colorized_video.mp4``, ``visualization/``,
+``run.json``; see :mod:`colorize.pipeline.outputs`).
+"""
+
+import dataclasses
+import functools
+import itertools
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from colorize.color import (
+    compose_lab,
+    luminance_to_gray,
+    luminance_to_uint8,
+    resize,
+    rgb_to_lab,
+    rgb_to_luminance,
+    working_size,
+)
+from colorize.errors import ColorizeError, InputError
+from colorize.io import (
+    VideoInfo,
+    atomic_dir,
+    check_output_dir,
+    iter_frames,
+    list_keyframe_images,
+    probe_video,
+    read_image,
+)
+from colorize.models import Colorizer, ColorizerSettings, Conditions, make_colorizer
+from colorize.pipeline.config import OutputConfig, PipelineConfig
+from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
+from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
+from colorize.pipeline.pipeline import _check_same_video
+from colorize.propagation import PropagationConfig
+from colorize.temporal import StabilizerConfig, TemporalStabilizer
+from colorize.utils.progress import progress
+
+logger = logging.getLogger(__name__)
+
+PathLike = str | os.PathLike
+
+
+@dataclass
+class InferenceConfig:
+    """How :class:`EnhancedColorizationInference` runs; model settings go to :class:`ColorizerSettings`."""
+
+    mixed_precision: str = "no"  # no | fp16 | bf16 (diffusion models on CUDA)
+    memory_efficient: bool = False  # CPU offload, attention slicing, VAE tiling, one frame at a time
+    inference_steps: int = 25  # diffusion denoising steps
+    guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
+    temporal: bool = True  # run every model's output through colorize.temporal (False: --no-temporal)
+    stabilizer: StabilizerConfig = field(default_factory=StabilizerConfig)
+    propagation: PropagationConfig = field(default_factory=PropagationConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+    @classmethod
+    def from_pipeline_config(cls, pipeline: PipelineConfig, **overrides: Any) -> "InferenceConfig":
+        """The settings of ``configs/pipeline/colorization.yaml`` (inference steps, guidance, temporal weight,
+        propagation, outputs), with ``overrides`` (command-line options) on top."""
+        stabilizer = dataclasses.replace(StabilizerConfig(), temporal_weight=pipeline.temporal_weight)
+        return cls(**{"inference_steps": pipeline.inference_steps, "guidance_scale": pipeline.guidance_scale,
+                      "stabilizer": stabilizer, "propagation": pipeline.propagation, "output": pipeline.output,
+                      **overrides})
+
+
+class EnhancedColorizationInference:
+    """Colorizes videos with a model of the registry (or the one :meth:`PretrainedModelAssessor.recommend_model`
+    picks), then makes the result temporally consistent. Built models are kept for the next video.
+
+    Args:
+        device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
+        config: an :class:`InferenceConfig` (default settings when None).
+    """
+
+    def __init__(self, device: str = "auto", config: InferenceConfig | None = None) -> None:
+        from colorize.assess import PretrainedModelAssessor
+
+        self.config = config or InferenceConfig()
+        self.assessor = PretrainedModelAssessor(device=device)
+        self.device = self.assessor.device
+        try:
+            self.settings = ColorizerSettings(device=self.device, mixed_precision=self.config.mixed_precision,
+                                              memory_efficient=self.config.memory_efficient,
+                                              inference_steps=self.config.inference_steps,
+                                              guidance_scale=self.config.guidance_scale)
+        except ValueError as err:  # e.g. --inference-steps 0: the user's to fix, one line
+            raise InputError(str(err)) from None
+        self._models: dict[str, Colorizer] = {}
+
+    def process_video(self, input_path: PathLike, output_dir: PathLike, model_id: str | None = None,
+                      reference: PathLike | None = None, keyframes: PathLike | None = None,
+                      ground_truth: PathLike | None = None, max_frames: int | None = None,
+                      overwrite: bool = False) -> dict[str, Any]:
+        """Colorize ``input_path`` into ``output_dir``; returns the run's report (also written as ``run.json``).
+
+        ``reference``: colour image of frame 0; ``keyframes``: a folder of images named by frame index. Models
+        that take a reference get them; every model's output is anchored to them by the stabiliser.
+        ``ground_truth``: a colour video of the same frames (or ``"input"``) to score against (PSNR, SSIM).
+        """
+        # 1. Check inputs before any work.
+        info = probe_video(input_path)
+        num_frames = min(info.num_frames, max_frames) if max_frames else info.num_frames
+        images = _references(reference, keyframes, num_frames)
+        truth_path = info.path if str(ground_truth) == "input" else ground_truth
+        if truth_path is not None:
+            _check_same_video(info, probe_video(truth_path))
+        check_output_dir(output_dir, overwrite)
+        model_id = model_id or self.choose_model(info, bool(images))
+        colorizer = self._colorizer(model_id)
+        output_dir = Path(output_dir)
+
+        # 2. Colorize, stabilise and write under a temporary folder that becomes output_dir at the end.
+        started = time.perf_counter()
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_dir(output_dir, overwrite) as tmp, \
+                tempfile.TemporaryDirectory(prefix=f".{output_dir.name}.scratch-", dir=output_dir.parent) as scratch:
+            open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
+            chroma = self._chroma(colorizer, open_frames, images, info, num_frames, Path(scratch))
+            anchors = {index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
+                       for index, image in images.items()}
+            stabilizer = TemporalStabilizer(self.config.stabilizer) if self.config.temporal else None
+            quality = _quality_meter(set(images)) if truth_path is not None else None
+            truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
+            count = 0
+            with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_path is not None) as out:
+                frames = progress(open_frames(), total=num_frames, desc=f"colorizing ({model_id})", unit="frame")
+                for index, (frame, ab) in enumerate(zip(frames, chroma)):
+                    lum = rgb_to_luminance(frame)
+                    if stabilizer is not None:
+                        ab = stabilizer.step(luminance_to_uint8(lum), ab, anchors.get(index))
+                    colorized = compose_lab(lum, ab)
+                    truth = next(truth_frames) if truth_frames is not None else None
+                    if quality is not None:
+                        quality.update(index, colorized, truth)
+                    out.write(index, luminance_to_gray(lum), colorized, truth)
+                    count += 1
+                if count == 0:
+                    raise InputError(f"video has no frames: {info.path}")
+            elapsed = time.perf_counter() - started
+            report = {"input": str(info.path), "output": str(output_dir / FINAL_VIDEO), "model": model_id,
+                      "width": info.width, "height": info.height, "fps": float(info.fps), "frames": count,
+                      "keyframes": sorted(images), "device": self.device,
+                      "temporal": dataclasses.asdict(self.config.stabilizer) if stabilizer else None,
+                      "scene_cuts": stabilizer.cuts if stabilizer else None,
+                      "settings": dataclasses.asdict(self.settings),
+                      "timing": {"seconds": round(elapsed, 3), "fps": round(count / elapsed, 2)},
+                      "quality": quality.compute() if quality is not None else None}
+            out.write_report(report)
+        logger.info("wrote %s (%s, %d frames, %.1f fps)", output_dir / FINAL_VIDEO, model_id, count, count / elapsed)
+        return report
+
+    def batch_process_videos(self, video_list: list[PathLike], output_base_dir: PathLike,
+                             model_id: str | None = None, overwrite: bool = False, **options: Any) -> dict[str, Any]:
+        """Colorize each video into ``output_base_dir/<name>/``; see :func:`colorize.inference.batch.run_batch`.
+
+        Under ``accelerate launch`` each process takes its share of the list and the main process merges the
+        summaries (the other processes return their own share's).
+        ``options`` go to :meth:`process_video` (``reference``, ``keyframes``, ``max_frames``). Returns the summary
+        (``successful``, ``failed``, ``skipped`` counts and ``videos``), also written as ``batch_summary.json``.
+        """
+        from colorize.inference.batch import merge_summaries, process_rank, run_batch, wait_for_everyone
+
+        def process(video: Path, output_dir: Path) -> dict[str, Any]:
+            return self.process_video(video, output_dir, model_id, overwrite=overwrite, **options)
+
+        rank, world_size = process_rank()  # under accelerate launch: this process takes its share
+        summary = run_batch(process, video_list, output_base_dir, overwrite, rank, world_size)
+        if world_size > 1:
+            wait_for_everyone()
+            if rank == 0:
+                summary = merge_summaries(output_base_dir, world_size)
+        return summary
+
+    def choose_model(self, info: VideoInfo, has_reference: bool) -> str:
+        """The model :meth:`PretrainedModelAssessor.recommend_model` picks for this video on this machine."""
+        choice = self.assessor.recommend_model({"width": info.width, "height": info.height,
+                                                "num_frames": info.num_frames, "has_reference": has_reference})
+        if choice.model is None:
+            raise ColorizeError(choice.explanation)
+        logger.info("%s", choice.explanation)
+        return choice.model
+
+    def _colorizer(self, model_id: str) -> Colorizer:
+        if model_id not in self._models:
+            self._models[model_id] = make_colorizer(model_id, self.settings, self.assessor.models())
+        return self._models[model_id]
+
+    def _chroma(self, colorizer: Colorizer, open_frames, images: dict[int, np.ndarray], info: VideoInfo,
+                num_frames: int, scratch: Path) -> Iterator[np.ndarray]:
+        """(H, W, 2) float32 ab per frame from ``colorizer`` (propagation: from all keyframes, in both directions)."""
+        from colorize.models.propagation import PropagationColorizer
+
+        if isinstance(colorizer, PropagationColorizer):
+            if not images:
+                raise ColorizeError(f"{colorizer.name} needs a colour reference: give --reference IMG or --keyframes "
+                                    "DIR")
+            config = self.config.propagation
+            size = working_size(info.height, info.width, config.max_side)
+            references = {index: fit_reference(image, (info.height, info.width), size, index)
+                          for index, image in images.items()}
+            propagation = plan_propagation(open_frames, references, size, num_frames, scratch, config)
+            return (propagate_chroma(propagation, rgb_to_luminance(frame), size) for frame in open_frames())
+        return _batched_chroma(colorizer, open_frames(), images.get(0))
+
+
+def _batched_chroma(colorizer: Colorizer, frames, reference: np.ndarray | None) -> Iterator[np.ndarray]:
+    """Chroma of each frame, ``colorizer.batch_size`` frames per call; ``reference`` goes with the first batch."""
+    frames = iter(frames)
+    conditions = Conditions(reference=reference if "reference" in colorizer.uses else None)
+    while batch := list(itertools.islice(frames, colorizer.batch_size)):
+        yield from colorizer.colorize(np.stack([rgb_to_luminance(frame) for frame in batch]), conditions)
+        conditions = Conditions()
+
+
+def _references(reference: PathLike | None, keyframes: PathLike | None, num_frames: int) -> dict[int, np.ndarray]:
+    """Frame index -> (H, W, 3) uint8 RGB colour image, from a reference (frame 0) and a keyframe folder."""
+    paths = dict(list_keyframe_images(keyframes)) if keyframes is not None else {}
+    if reference is not None:
+        paths[0] = reference
+    for index in paths:
+        if not 0 <= index < num_frames:
+            raise InputError(f"keyframe index {index} is outside the video (frames 0 to {num_frames - 1})")
+    return {index: read_image(path) for index, path in sorted(paths.items())}
+
+
+def _quality_meter(keyframes: set[int]):
+    from colorize.pipeline.quality import QualityMeter  # torch and torchmetrics: only when scoring
+
+    return QualityMeter(keyframes)
