@@ -10,7 +10,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,6 @@ from typing import Any
 import numpy as np
 
 from colorize.color import (
-    compose_lab,
-    luminance_to_gray,
     luminance_to_uint8,
     resize,
     rgb_to_lab,
@@ -41,6 +39,7 @@ from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.pipeline import _check_same_video
+from colorize.pipeline.run import write_frames
 from colorize.propagation import PropagationConfig
 from colorize.temporal import StabilizerConfig, TemporalStabilizer
 from colorize.utils.progress import progress
@@ -131,19 +130,10 @@ class EnhancedColorizationInference:
             stabilizer = TemporalStabilizer(self.config.stabilizer) if self.config.temporal else None
             quality = _quality_meter(set(images)) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
-            count = 0
+            chroma_of = _stabilised(chroma, stabilizer, anchors)
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_path is not None) as out:
                 frames = progress(open_frames(), total=num_frames, desc=f"colorizing ({model_id})", unit="frame")
-                for index, (frame, ab) in enumerate(zip(frames, chroma)):
-                    lum = rgb_to_luminance(frame)
-                    if stabilizer is not None:
-                        ab = stabilizer.step(luminance_to_uint8(lum), ab, anchors.get(index))
-                    colorized = compose_lab(lum, ab)
-                    truth = next(truth_frames) if truth_frames is not None else None
-                    if quality is not None:
-                        quality.update(index, colorized, truth)
-                    out.write(index, luminance_to_gray(lum), colorized, truth)
-                    count += 1
+                count = write_frames(out, frames, chroma_of, truth_frames, quality)
                 if count == 0:
                     raise InputError(f"video has no frames: {info.path}")
             elapsed = time.perf_counter() - started
@@ -211,6 +201,17 @@ class EnhancedColorizationInference:
             propagation = plan_propagation(open_frames, references, size, num_frames, scratch, config)
             return (propagate_chroma(propagation, rgb_to_luminance(frame), size) for frame in open_frames())
         return _batched_chroma(colorizer, open_frames(), images.get(0))
+
+
+def _stabilised(chroma: Iterator[np.ndarray], stabilizer: TemporalStabilizer | None,
+                anchors: dict[int, np.ndarray]) -> Callable[[int, np.ndarray], np.ndarray]:
+    """``chroma(index, L)`` for :func:`~colorize.pipeline.run.write_frames`: the model's next chroma, stabilised."""
+
+    def chroma_of(index: int, lum: np.ndarray) -> np.ndarray:
+        ab = next(chroma)
+        return ab if stabilizer is None else stabilizer.step(luminance_to_uint8(lum), ab, anchors.get(index))
+
+    return chroma_of
 
 
 def _batched_chroma(colorizer: Colorizer, frames, reference: np.ndarray | None) -> Iterator[np.ndarray]:

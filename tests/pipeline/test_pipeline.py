@@ -88,9 +88,12 @@ def test_refuses_a_previous_run_and_replaces_it_with_overwrite(run, clip_with_to
     assert marker.stat().st_mtime_ns != stamp and not (out / "visualization" / "side_by_side.mp4").stat().st_size == 0
 
 
-@pytest.mark.parametrize("stage", ["propagate_chroma", "compose_lab"])  # in the main thread / the output thread
-def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch, stage):
-    import colorize.pipeline.pipeline as module
+@pytest.mark.parametrize("where, stage", [("pipeline", "propagate_chroma"),  # in the main thread
+                                          ("run", "compose_lab")])  # in the output thread
+def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch, where, stage):
+    import importlib
+
+    module = importlib.import_module(f"colorize.pipeline.{where}")
 
     calls = []
 
@@ -133,8 +136,8 @@ def test_bad_colour_sources(tmp_path, clip_with_tone, kwargs, error, message):
 def test_other_models_run_in_enhanced_inference(tmp_path):
     with pytest.raises(ColorizeError) as info:
         VideoColorizationPipeline(output_dir=tmp_path / "out", config={"colorization_model": "controlnet_colorization"})
-    assert str(info.value) == ("colorization_model 'controlnet_colorization' is not wired into the standalone pipeline; "
-                               "use enhanced_inference.py --model ...")
+    assert str(info.value) == ("colorization_model 'controlnet_colorization' is not wired into the standalone "
+                               "pipeline; use enhanced_inference.py --model ...")
 
 
 def test_streaming_matches_offline_and_keeps_state(decoded_clip):
