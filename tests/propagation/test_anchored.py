@@ -109,3 +109,14 @@ def test_reset_starts_over(carphone_lab, run_propagator):
     fresh, _ = run_propagator(AnchoredPropagator(), carphone_lab, 3)
     for a, b in zip(again, fresh):
         np.testing.assert_array_equal(a.ab, b.ab)
+
+
+def test_key_flow_every_other_frame(carphone_lab, run_propagator):
+    # The flow to the keyframe on frames 1, 3, 5, ... (default): close to every frame on carphone's frames 1-11.
+    every, _ = run_propagator(AnchoredPropagator(AnchoredConfig(key_flow_every=1)), carphone_lab, 12)
+    other, _ = run_propagator(AnchoredPropagator(), carphone_lab, 12)
+    np.testing.assert_array_equal(other[1].ab, every[1].ab)  # frame 1 is anchored in both
+    assert np.abs(other[2].ab - every[2].ab).max() > 0  # frame 2 is not (composed map only)
+    assert np.abs(other[-1].ab - every[-1].ab).mean() < 0.5
+    with pytest.raises(ValueError, match="key_flow_every"):
+        AnchoredConfig(key_flow_every=0)
