@@ -18,7 +18,6 @@ For ``videos`` and ``davis`` the input is the colour frame's luminance, so gray/
 
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +26,11 @@ import numpy as np
 
 from colorize.color import resize, rgb_to_luminance, working_size
 from colorize.errors import InputError
-from colorize.io import IMAGE_SUFFIXES, iter_frames, probe_video, read_image
+from colorize.io import iter_frames, list_images, list_videos, natural_key, probe_video, read_image
 
 logger = logging.getLogger(__name__)
 
 LAYOUTS = ("frames", "videos", "davis")
-VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".ts", ".y4m"})
 
 
 @dataclass
@@ -115,16 +113,6 @@ def load_sequences(layout: str, root: str | os.PathLike, include_depth: bool = F
     return sequences
 
 
-def _natural_key(path: Path) -> list:
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
-
-
-def _images(folder: Path) -> list[Path]:
-    """Image files directly in ``folder``, hidden files skipped, in natural order."""
-    found = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")]
-    return sorted(found, key=_natural_key)
-
-
 def _read_channel(path: Path) -> np.ndarray:
     """A one-channel image as stored (8 or 16 bit); the first channel of a colour image."""
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
@@ -149,11 +137,11 @@ def _frames_layout(root: Path, include_depth: bool, include_semantic: bool) -> l
     wanted += ["depth"] * include_depth + ["semantic"] * include_semantic
     sequences = []
     for folder in sorted((p for p in color_root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                         key=_natural_key):
-        color = _images(folder)
+                         key=natural_key):
+        color = list_images(folder)
         extras = {}
         for kind in wanted:
-            paths = _images(root / kind / folder.name) if (root / kind / folder.name).is_dir() else []
+            paths = list_images(root / kind / folder.name) if (root / kind / folder.name).is_dir() else []
             if [p.stem for p in paths] != [p.stem for p in color]:
                 raise InputError(f"{root / kind / folder.name}: its frames do not pair up with {folder} "
                                  f"({len(paths)} vs {len(color)} files, matched by name)")
@@ -166,7 +154,7 @@ def _frames_layout(root: Path, include_depth: bool, include_semantic: bool) -> l
 
 def _videos_layout(root: Path, max_side: int) -> list[Sequence]:
     sequences = []
-    for path in sorted(p for p in root.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and not p.name.startswith(".")):
+    for path in list_videos(root):
         info = probe_video(path)
         size = working_size(info.height, info.width, max_side)
         sequences.append(ArraySequence(path.stem, np.stack([resize(frame, size) for frame in iter_frames(path)])))
@@ -177,5 +165,5 @@ def _davis_layout(root: Path) -> list[Sequence]:
     images = root / "JPEGImages" / "480p"
     if not images.is_dir():
         raise InputError(f"not a DAVIS folder: {images} is missing (expected JPEGImages/480p/<sequence>/*.jpg)")
-    folders = sorted((p for p in images.iterdir() if p.is_dir() and not p.name.startswith(".")), key=_natural_key)
-    return [FolderSequence(folder.name, frames) for folder in folders if (frames := _images(folder))]
+    folders = sorted((p for p in images.iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
+    return [FolderSequence(folder.name, frames) for folder in folders if (frames := list_images(folder))]

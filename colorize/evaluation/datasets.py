@@ -18,7 +18,6 @@ failed and goes on with the others.
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +26,12 @@ import numpy as np
 
 from colorize.color import luminance_to_gray, rgb_to_luminance
 from colorize.errors import InputError
-from colorize.io import IMAGE_SUFFIXES, iter_frames, probe_video, read_image
+from colorize.io import VIDEO_SUFFIXES, iter_frames, list_images, list_videos, natural_key, probe_video, read_image
 from colorize.pipeline.frames import FrameSource
 
 logger = logging.getLogger(__name__)
 
 DATASETS = ("davis_2017", "custom", "videos")
-VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".ts", ".y4m", ".gif"})
 LAYOUTS = {
     "davis_2017": "expected JPEGImages/480p/<sequence>/*.jpg",
     "custom": "expected <clip>/grayscale/*.png and <clip>/color/*.png",
@@ -86,17 +84,6 @@ def detect_layout(path: str | os.PathLike) -> str:
     if root.is_dir() and any((child / sub).is_dir() for child in root.iterdir() for sub in ("color", "grayscale")):
         return "custom"
     return "videos"
-
-
-def natural_key(path: Path) -> list:
-    """Sort key ordering ``frame2.png`` before ``frame10.png``."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
-
-
-def list_images(folder: Path) -> list[Path]:
-    """Image files directly in ``folder`` (hidden files skipped), in natural order."""
-    return sorted((p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")
-                   and p.is_file()), key=natural_key)
 
 
 def to_input(frame: np.ndarray) -> np.ndarray:
@@ -192,8 +179,7 @@ def _video_clip(path: Path, name: str, max_frames: int | None) -> Clip:
 
 
 def _video_clips(root: Path, max_frames: int | None) -> list[Clip]:
-    paths = sorted((p for p in root.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and not p.name.startswith(".")
-                    and not p.is_dir()), key=natural_key)
+    paths = list_videos(root)
     stems = [p.stem for p in paths]
     names = [p.stem if stems.count(p.stem) == 1 else p.name for p in paths]  # a.mp4 + a.mkv: keep the suffix
     return [_video_clip(path, name, max_frames) for path, name in zip(paths, names, strict=True)]

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from colorize.errors import ColorizeError, InputError
-from colorize.evaluation.datasets import VIDEO_SUFFIXES
-from colorize.io import atomic_file
+from colorize.io import VIDEO_SUFFIXES, atomic_file, list_videos
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ def read_video_list(path: str | os.PathLike) -> list[Path]:
 
 def videos_in(folder: str | os.PathLike) -> list[Path]:
     """The video files of ``folder`` (not its subfolders), sorted by name."""
-    videos = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and p.name[0] != ".")
+    videos = list_videos(Path(folder))
     if not videos:
         raise InputError(f"no video files ({', '.join(sorted(VIDEO_SUFFIXES))}) in {folder}")
     return videos

@@ -1,0 +1,12 @@
+"""Finding media files: natural order, hidden files and folders skipped, suffixes case-insensitive."""
+
+from colorize.io import list_images, list_videos, natural_key
+
+
+def test_listing_in_natural_order(tmp_path):
+    for name in ["frame10.png", "frame2.PNG", "frame1.jpg", ".hidden.png", "notes.txt", "b.mp4", "a10.MKV", "a9.gif"]:
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "folder.mp4").mkdir()  # a folder named like a video is not one
+    assert [p.name for p in list_images(tmp_path)] == ["frame1.jpg", "frame2.PNG", "frame10.png"]
+    assert [p.name for p in list_videos(tmp_path)] == ["a9.gif", "a10.MKV", "b.mp4"]
+    assert sorted(["x10", "x9", "X1"], key=lambda n: natural_key(tmp_path / n)) == ["X1", "x9", "x10"]
