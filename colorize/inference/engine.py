@@ -38,8 +38,7 @@ from colorize.models import Colorizer, ColorizerSettings, Conditions, make_color
 from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
-from colorize.pipeline.pipeline import _check_same_video
-from colorize.pipeline.run import write_frames
+from colorize.pipeline.run import check_same_video, write_frames
 from colorize.propagation import PropagationConfig
 from colorize.temporal import StabilizerConfig, TemporalStabilizer
 from colorize.utils.progress import progress
@@ -112,7 +111,7 @@ class EnhancedColorizationInference:
         images = _references(reference, keyframes, num_frames)
         truth_path = info.path if str(ground_truth) == "input" else ground_truth
         if truth_path is not None:
-            _check_same_video(info, probe_video(truth_path))
+            check_same_video(info, probe_video(truth_path))
         check_output_dir(output_dir, overwrite)
         model_id = model_id or self.choose_model(info, bool(images))
         colorizer = self._colorizer(model_id)

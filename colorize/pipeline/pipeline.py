@@ -26,7 +26,7 @@ from colorize.io import (
 from colorize.pipeline.config import PipelineConfig
 from colorize.pipeline.frames import StreamColorizer, fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
-from colorize.pipeline.run import write_frames
+from colorize.pipeline.run import check_same_video, write_frames
 from colorize.propagation import ForwardPropagation, Reference
 from colorize.utils.device import resolve_device
 from colorize.utils.progress import progress
@@ -88,7 +88,7 @@ class VideoColorizationPipeline:
         if str(ground_truth) == "input":
             truth_path = info.path
         if truth_path is not None and truth_path != info.path:
-            _check_same_video(info, probe_video(truth_path))
+            check_same_video(info, probe_video(truth_path))
         images = _collect_references(reference, reference_frame, keyframes, num_frames)
         check_output_dir(self.output_dir, self.overwrite)
 
@@ -198,8 +198,3 @@ def _collect_references(reference: ImageLike | None, reference_frame: int,
     return {index: _to_rgb(image, "rgb") if isinstance(image, np.ndarray) else read_image(image)
             for index, image in sorted(sources.items())}
 
-
-def _check_same_video(info: VideoInfo, truth: VideoInfo) -> None:
-    if (truth.width, truth.height) != (info.width, info.height) or truth.num_frames < info.num_frames:
-        raise InputError(f"ground truth {truth.path} ({truth.width}x{truth.height}, {truth.num_frames} frames) does "
-                         f"not match the input ({info.width}x{info.height}, {info.num_frames} frames)")

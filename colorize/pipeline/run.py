@@ -1,4 +1,5 @@
-"""The frame loop every program shares: chroma per frame, then composing, scoring and writing the outputs.
+"""What every program shares around a run: the frame loop (chroma per frame, then composing, scoring and writing
+the outputs) and the ground-truth check.
 
 ``write_frames`` runs a colorizer's chroma (``chroma(index, L)``) on this thread and hands each frame to an output
 thread that composes it under its luminance, scores it against the ground truth and writes it
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from colorize.color import compose_lab, luminance_to_gray, rgb_to_luminance
+from colorize.errors import InputError
+from colorize.io import VideoInfo
 from colorize.pipeline.outputs import RunOutputs
 
 if TYPE_CHECKING:
@@ -53,3 +56,10 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
         for job in pending:
             job.result()
     return count
+
+
+def check_same_video(info: VideoInfo, truth: VideoInfo) -> None:
+    """InputError unless the ground-truth video ``truth`` has the input's size and at least its frames."""
+    if (truth.width, truth.height) != (info.width, info.height) or truth.num_frames < info.num_frames:
+        raise InputError(f"ground truth {truth.path} ({truth.width}x{truth.height}, {truth.num_frames} frames) does "
+                         f"not match the input ({info.width}x{info.height}, {info.num_frames} frames)")
