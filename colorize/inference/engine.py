@@ -30,15 +30,13 @@ from colorize.io import (
     atomic_dir,
     check_output_dir,
     iter_frames,
-    list_keyframe_images,
     probe_video,
-    read_image,
 )
 from colorize.models import Colorizer, ColorizerSettings, Conditions, make_colorizer
 from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
-from colorize.pipeline.run import check_same_video, write_frames
+from colorize.pipeline.run import check_same_video, collect_references, quality_meter, write_frames
 from colorize.propagation import PropagationConfig
 from colorize.temporal import StabilizerConfig, TemporalStabilizer
 from colorize.utils.progress import progress
@@ -108,7 +106,7 @@ class EnhancedColorizationInference:
         # 1. Check inputs before any work.
         info = probe_video(input_path)
         num_frames = min(info.num_frames, max_frames) if max_frames else info.num_frames
-        images = _references(reference, keyframes, num_frames)
+        images = collect_references(reference, 0, keyframes, num_frames)
         truth_path = info.path if str(ground_truth) == "input" else ground_truth
         if truth_path is not None:
             check_same_video(info, probe_video(truth_path))
@@ -127,7 +125,7 @@ class EnhancedColorizationInference:
             anchors = {index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
                        for index, image in images.items()}
             stabilizer = TemporalStabilizer(self.config.stabilizer) if self.config.temporal else None
-            quality = _quality_meter(set(images)) if truth_path is not None else None
+            quality = quality_meter(set(images)) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             chroma_of = _stabilised(chroma, stabilizer, anchors)
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_path is not None) as out:
@@ -220,20 +218,3 @@ def _batched_chroma(colorizer: Colorizer, frames, reference: np.ndarray | None) 
     while batch := list(itertools.islice(frames, colorizer.batch_size)):
         yield from colorizer.colorize(np.stack([rgb_to_luminance(frame) for frame in batch]), conditions)
         conditions = Conditions()
-
-
-def _references(reference: PathLike | None, keyframes: PathLike | None, num_frames: int) -> dict[int, np.ndarray]:
-    """Frame index -> (H, W, 3) uint8 RGB colour image, from a reference (frame 0) and a keyframe folder."""
-    paths = dict(list_keyframe_images(keyframes)) if keyframes is not None else {}
-    if reference is not None:
-        paths[0] = reference
-    for index in paths:
-        if not 0 <= index < num_frames:
-            raise InputError(f"keyframe index {index} is outside the video (frames 0 to {num_frames - 1})")
-    return {index: read_image(path) for index, path in sorted(paths.items())}
-
-
-def _quality_meter(keyframes: set[int]):
-    from colorize.pipeline.quality import QualityMeter  # torch and torchmetrics: only when scoring
-
-    return QualityMeter(keyframes)

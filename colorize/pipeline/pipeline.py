@@ -19,14 +19,20 @@ from colorize.io import (
     atomic_dir,
     check_output_dir,
     iter_frames,
-    list_keyframe_images,
     probe_video,
     read_image,
 )
 from colorize.pipeline.config import PipelineConfig
 from colorize.pipeline.frames import StreamColorizer, fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
-from colorize.pipeline.run import check_same_video, write_frames
+from colorize.pipeline.run import (
+    ImageLike,
+    check_same_video,
+    collect_references,
+    quality_meter,
+    to_rgb,
+    write_frames,
+)
 from colorize.propagation import ForwardPropagation, Reference
 from colorize.utils.device import resolve_device
 from colorize.utils.progress import progress
@@ -36,7 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ImageLike = str | os.PathLike | np.ndarray  # a path, or an (H, W, 3) uint8 RGB array
 NO_COLOUR_SOURCE = ("nothing to take colours from: give a reference image (--reference IMG) or keyframes "
                     "(--keyframes DIR); automatic colorization models are not available in this version")
 
@@ -89,7 +94,9 @@ class VideoColorizationPipeline:
             truth_path = info.path
         if truth_path is not None and truth_path != info.path:
             check_same_video(info, probe_video(truth_path))
-        images = _collect_references(reference, reference_frame, keyframes, num_frames)
+        images = collect_references(reference, reference_frame, keyframes, num_frames)
+        if not images:
+            raise ColorizeError(NO_COLOUR_SOURCE)
         check_output_dir(self.output_dir, self.overwrite)
 
         # 2. Keyframes at working resolution (resized to the video's size first, with a note when needed).
@@ -107,7 +114,7 @@ class VideoColorizationPipeline:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
             propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
                                            self.config.propagation)
-            quality = _quality_meter(set(references)) if truth_path is not None else None
+            quality = quality_meter(set(references)) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
                 frames = progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")
@@ -143,7 +150,7 @@ class VideoColorizationPipeline:
 
         Arrays are taken in OpenCV's BGR order by default (as ``cv2.imread`` and webcams give them).
         """
-        rgb = read_image(image) if not isinstance(image, np.ndarray) else _to_rgb(image, channel_order)
+        rgb = read_image(image) if not isinstance(image, np.ndarray) else to_rgb(image, channel_order)
         self._stream = StreamColorizer(rgb, self.config.propagation)
 
     def colorize_single_frame(self, gray_frame: np.ndarray, channel_order: str = "bgr") -> np.ndarray:
@@ -154,15 +161,8 @@ class VideoColorizationPipeline:
         """
         if self._stream is None:
             raise ColorizeError("call set_reference(image) before colorize_single_frame: " + NO_COLOUR_SOURCE)
-        frame = gray_frame if gray_frame.ndim == 2 else _to_rgb(gray_frame, channel_order)
+        frame = gray_frame if gray_frame.ndim == 2 else to_rgb(gray_frame, channel_order)
         return cv2.cvtColor(self._stream(frame), cv2.COLOR_RGB2BGR)
-
-
-def _quality_meter(keyframes: set[int]) -> "QualityMeter":
-    # Imported only when scoring: the metrics pull in torch and torchmetrics (seconds and ~0.7 GB at start-up).
-    from colorize.pipeline.quality import QualityMeter
-
-    return QualityMeter(keyframes)
 
 
 def _as_config(config: PipelineConfig | dict | str | os.PathLike | None) -> PipelineConfig:
@@ -171,30 +171,3 @@ def _as_config(config: PipelineConfig | dict | str | os.PathLike | None) -> Pipe
     if isinstance(config, dict):
         return from_dict(PipelineConfig, config)
     return load_config(PipelineConfig, config)
-
-
-def _to_rgb(image: np.ndarray, channel_order: str) -> np.ndarray:
-    if image.ndim == 2:
-        return np.repeat(image[..., None], 3, axis=-1)
-    if channel_order not in ("bgr", "rgb"):
-        raise ValueError(f"channel_order must be 'bgr' or 'rgb', got {channel_order!r}")
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if channel_order == "bgr" else image
-
-
-def _collect_references(reference: ImageLike | None, reference_frame: int,
-                        keyframes: dict[int, ImageLike] | str | os.PathLike | None,
-                        num_frames: int) -> dict[int, np.ndarray]:
-    """Frame index -> (H, W, 3) uint8 RGB image, checked against the video's length."""
-    sources: dict[int, ImageLike] = {}
-    if keyframes is not None:
-        sources.update(list_keyframe_images(keyframes) if not isinstance(keyframes, dict) else keyframes)
-    if reference is not None:
-        sources[reference_frame] = reference
-    if not sources:
-        raise ColorizeError(NO_COLOUR_SOURCE)
-    for index in sources:
-        if not 0 <= index < num_frames:
-            raise InputError(f"keyframe index {index} is outside the video (frames 0 to {num_frames - 1})")
-    return {index: _to_rgb(image, "rgb") if isinstance(image, np.ndarray) else read_image(image)
-            for index, image in sorted(sources.items())}
-

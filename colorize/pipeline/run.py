@@ -1,5 +1,5 @@
-"""What every program shares around a run: the frame loop (chroma per frame, then composing, scoring and writing
-the outputs) and the ground-truth check.
+"""What every program shares around a run: its colour references and ground-truth check, the quality meter, and
+the frame loop (chroma per frame, then composing, scoring and writing the outputs).
 
 ``write_frames`` runs a colorizer's chroma (``chroma(index, L)``) on this thread and hands each frame to an output
 thread that composes it under its luminance, scores it against the ground truth and writes it
@@ -8,16 +8,18 @@ thread that composes it under its luminance, scores it against the ground truth 
 overlap gained 3% (19.1 -> 19.7 fps at 640x360).
 """
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 
 from colorize.color import compose_lab, luminance_to_gray, rgb_to_luminance
 from colorize.errors import InputError
-from colorize.io import VideoInfo
+from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 
 if TYPE_CHECKING:
@@ -63,3 +65,41 @@ def check_same_video(info: VideoInfo, truth: VideoInfo) -> None:
     if (truth.width, truth.height) != (info.width, info.height) or truth.num_frames < info.num_frames:
         raise InputError(f"ground truth {truth.path} ({truth.width}x{truth.height}, {truth.num_frames} frames) does "
                          f"not match the input ({info.width}x{info.height}, {info.num_frames} frames)")
+
+
+ImageLike = str | os.PathLike | np.ndarray  # a path, or an (H, W, 3) uint8 RGB array
+
+
+def to_rgb(image: np.ndarray, channel_order: str) -> np.ndarray:
+    """(H, W) gray or (H, W, 3) image in ``channel_order`` ("bgr" or "rgb") -> (H, W, 3) uint8 RGB."""
+    if image.ndim == 2:
+        return np.repeat(image[..., None], 3, axis=-1)
+    if channel_order not in ("bgr", "rgb"):
+        raise ValueError(f"channel_order must be 'bgr' or 'rgb', got {channel_order!r}")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if channel_order == "bgr" else image
+
+
+def collect_references(reference: ImageLike | None, reference_frame: int,
+                       keyframes: dict[int, ImageLike] | str | os.PathLike | None,
+                       num_frames: int) -> dict[int, np.ndarray]:
+    """Frame index -> (H, W, 3) uint8 RGB colour image, from ``reference`` (the image of ``reference_frame``) and
+    ``keyframes`` (a folder of images named by frame index, or a dict); indices are checked against the video's
+    length. Empty when neither is given."""
+    sources: dict[int, ImageLike] = {}
+    if keyframes is not None:
+        sources.update(list_keyframe_images(keyframes) if not isinstance(keyframes, dict) else keyframes)
+    if reference is not None:
+        sources[reference_frame] = reference
+    for index in sources:
+        if not 0 <= index < num_frames:
+            raise InputError(f"keyframe index {index} is outside the video (frames 0 to {num_frames - 1})")
+    return {index: to_rgb(image, "rgb") if isinstance(image, np.ndarray) else read_image(image)
+            for index, image in sorted(sources.items())}
+
+
+def quality_meter(keyframes: set[int]) -> "QualityMeter":
+    """Scores against the true colours. Imported only when scoring: the metrics pull in torch and torchmetrics
+    (seconds and ~0.7 GB at start-up)."""
+    from colorize.pipeline.quality import QualityMeter
+
+    return QualityMeter(keyframes)
