@@ -10,7 +10,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from colorize.models import Colorizer, ColorizerSettings, Conditions, make_color
 from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
-from colorize.pipeline.run import check_same_video, collect_references, quality_meter, write_frames
+from colorize.pipeline.run import ChromaFn, check_same_video, collect_references, quality_meter, write_frames
 from colorize.propagation import PropagationConfig
 from colorize.temporal import StabilizerConfig, TemporalStabilizer
 from colorize.utils.progress import progress
@@ -183,8 +183,10 @@ class EnhancedColorizationInference:
         return self._models[model_id]
 
     def _chroma(self, colorizer: Colorizer, open_frames, images: dict[int, np.ndarray], info: VideoInfo,
-                num_frames: int, scratch: Path) -> Iterator[np.ndarray]:
-        """(H, W, 2) float32 ab per frame from ``colorizer`` (propagation: from all keyframes, in both directions)."""
+                num_frames: int, scratch: Path) -> ChromaFn:
+        """``chroma(index, L)`` -> (H, W, 2) float32 ab from ``colorizer``, called for frames in order (propagation:
+        from all keyframes, in both directions, on the L the frame loop decoded; other models: in batches read
+        ahead)."""
         from colorize.models.propagation import PropagationColorizer
 
         if isinstance(colorizer, PropagationColorizer):
@@ -196,16 +198,18 @@ class EnhancedColorizationInference:
             references = {index: fit_reference(image, (info.height, info.width), size, index)
                           for index, image in images.items()}
             propagation = plan_propagation(open_frames, references, size, num_frames, scratch, config)
-            return (propagate_chroma(propagation, rgb_to_luminance(frame), size) for frame in open_frames())
-        return _batched_chroma(colorizer, open_frames(), images.get(0))
+            return lambda index, lum: propagate_chroma(propagation, lum, size)
+        batches = _batched_chroma(colorizer, open_frames(), images.get(0))
+        return lambda index, lum: next(batches)
 
 
-def _stabilised(chroma: Iterator[np.ndarray], stabilizer: TemporalStabilizer | None,
-                anchors: dict[int, np.ndarray]) -> Callable[[int, np.ndarray], np.ndarray]:
-    """``chroma(index, L)`` for :func:`~colorize.pipeline.run.write_frames`: the model's next chroma, stabilised."""
+def _stabilised(chroma: ChromaFn, stabilizer: TemporalStabilizer | None,
+                anchors: dict[int, np.ndarray]) -> ChromaFn:
+    """``chroma`` followed by the temporal stabiliser (anchored to the keyframes' chroma), for
+    :func:`~colorize.pipeline.run.write_frames`."""
 
     def chroma_of(index: int, lum: np.ndarray) -> np.ndarray:
-        ab = next(chroma)
+        ab = chroma(index, lum)
         return ab if stabilizer is None else stabilizer.step(luminance_to_uint8(lum), ab, anchors.get(index))
 
     return chroma_of
