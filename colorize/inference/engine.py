@@ -5,12 +5,10 @@ program's output layout (``frames/``, ``colorized_frames/``, ``final_colorized_v
 
 import dataclasses
 import functools
-import itertools
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,6 @@ from colorize.color import (
     luminance_to_uint8,
     resize,
     rgb_to_lab,
-    rgb_to_luminance,
     working_size,
 )
 from colorize.errors import ColorizeError, InputError
@@ -32,7 +29,8 @@ from colorize.io import (
     iter_frames,
     probe_video,
 )
-from colorize.models import Colorizer, ColorizerSettings, Conditions, make_colorizer
+from colorize.models import Colorizer, ColorizerSettings, make_colorizer
+from colorize.models.frames import batched_chroma
 from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
@@ -199,8 +197,9 @@ class EnhancedColorizationInference:
                           for index, image in images.items()}
             propagation = plan_propagation(open_frames, references, size, num_frames, scratch, config)
             return lambda index, lum: propagate_chroma(propagation, lum, size)
-        batches = _batched_chroma(colorizer, open_frames(), images.get(0))
-        return lambda index, lum: next(batches)
+        reference = images.get(0) if "reference" in colorizer.uses else None
+        batches = batched_chroma(colorizer, open_frames(), reference)
+        return lambda index, lum: next(batches)[1]
 
 
 def _stabilised(chroma: ChromaFn, stabilizer: TemporalStabilizer | None,
@@ -213,12 +212,3 @@ def _stabilised(chroma: ChromaFn, stabilizer: TemporalStabilizer | None,
         return ab if stabilizer is None else stabilizer.step(luminance_to_uint8(lum), ab, anchors.get(index))
 
     return chroma_of
-
-
-def _batched_chroma(colorizer: Colorizer, frames, reference: np.ndarray | None) -> Iterator[np.ndarray]:
-    """Chroma of each frame, ``colorizer.batch_size`` frames per call; ``reference`` goes with the first batch."""
-    frames = iter(frames)
-    conditions = Conditions(reference=reference if "reference" in colorizer.uses else None)
-    while batch := list(itertools.islice(frames, colorizer.batch_size)):
-        yield from colorizer.colorize(np.stack([rgb_to_luminance(frame) for frame in batch]), conditions)
-        conditions = Conditions()

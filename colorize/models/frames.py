@@ -12,12 +12,12 @@ from colorize.models.base import Colorizer, Conditions
 logger = logging.getLogger(__name__)
 
 
-def colorize_rgb(colorizer: Colorizer, frames: Iterable[np.ndarray],
-                 reference: np.ndarray | None = None) -> Iterator[np.ndarray]:
-    """Colorize a stream of (H, W, 3) uint8 frames (their colour is ignored) ``colorizer.batch_size`` at a time.
+def batched_chroma(colorizer: Colorizer, frames: Iterable[np.ndarray],
+                   reference: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Run ``colorizer`` over a stream of (H, W, 3) uint8 frames (their colour is ignored) ``batch_size`` at a time.
 
-    ``reference``: (H, W, 3) uint8 RGB colours of the first frame, given with the first batch only. Yields
-    (H, W, 3) uint8 RGB frames that keep each input frame's Lab L.
+    ``reference``: (H, W, 3) uint8 RGB colours of the first frame, given with the first batch only. Yields each
+    frame's (H, W) L in [0, 100] and (H, W, 2) float32 ab.
     """
     frames = iter(frames)
     conditions = Conditions(reference=reference)
@@ -25,7 +25,13 @@ def colorize_rgb(colorizer: Colorizer, frames: Iterable[np.ndarray],
         lum = np.stack([rgb_to_luminance(frame) for frame in batch])
         chroma = colorizer.colorize(lum, conditions)
         conditions = Conditions()
-        yield from (compose_lab(frame_lum, frame_ab) for frame_lum, frame_ab in zip(lum, chroma, strict=True))
+        yield from zip(lum, chroma, strict=True)
+
+
+def colorize_rgb(colorizer: Colorizer, frames: Iterable[np.ndarray],
+                 reference: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """:func:`batched_chroma` composed: yields (H, W, 3) uint8 RGB frames that keep each input frame's Lab L."""
+    return (compose_lab(lum, ab) for lum, ab in batched_chroma(colorizer, frames, reference))
 
 
 class ColorizerModel:
