@@ -22,10 +22,9 @@ change of scale resamples the keyframe, which raises the patch error of correct 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
-from colorize.flow import sampling_grid
+from colorize.flow import warp
 from colorize.geometry.camera import CameraView, backproject, project
 from colorize.geometry.splat import splat
 from colorize.propagation import AnchoredConfig, AnchoredPropagator, ChromaPropagator, Keyframe, PropagationStep
@@ -96,8 +95,7 @@ class ReprojectionPropagator(ChromaPropagator):
         pixels, depth = project(self._points, view)
         carried, zbuffer = splat(pixels, depth, np.hstack([self._key_xy, pixels]), lum8.shape)
         # Keyframe pixel + (this pixel - the point's projection): the offset is a flow into the keyframe.
-        map_x, map_y = sampling_grid(carried[..., :2] - carried[..., 2:])
-        values = cv2.remap(self._key_values, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        values = warp(self._key_values, carried[..., :2] - carried[..., 2:])
         visible = np.abs(zbuffer - view.depth) <= cfg.depth_tolerance * view.depth  # False where nothing landed
         source = np.where(visible, values[..., 2], -1000.0).astype(np.float32)
         error = patch_error(structure(lum8.astype(np.float32)), source, cfg.match_radius)
