@@ -26,7 +26,7 @@ import numpy as np
 
 from colorize.color import resize, rgb_to_luminance, working_size
 from colorize.errors import InputError
-from colorize.io import iter_frames, list_images, list_videos, natural_key, probe_video, read_image
+from colorize.io import iter_frames, list_folders, list_images, list_videos, probe_video, read_image
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +136,7 @@ def _frames_layout(root: Path, include_depth: bool, include_semantic: bool) -> l
     wanted = ["grayscale"] if (root / "grayscale").is_dir() else []
     wanted += ["depth"] * include_depth + ["semantic"] * include_semantic
     sequences = []
-    for folder in sorted((p for p in color_root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                         key=natural_key):
+    for folder in list_folders(color_root):
         color = list_images(folder)
         extras = {}
         for kind in wanted:
@@ -165,5 +164,5 @@ def _davis_layout(root: Path) -> list[Sequence]:
     images = root / "JPEGImages" / "480p"
     if not images.is_dir():
         raise InputError(f"not a DAVIS folder: {images} is missing (expected JPEGImages/480p/<sequence>/*.jpg)")
-    folders = sorted((p for p in images.iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
+    folders = list_folders(images)
     return [FolderSequence(folder.name, frames) for folder in folders if (frames := list_images(folder))]

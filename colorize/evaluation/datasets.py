@@ -26,7 +26,16 @@ import numpy as np
 
 from colorize.color import luminance_to_gray, rgb_to_luminance
 from colorize.errors import InputError
-from colorize.io import VIDEO_SUFFIXES, iter_frames, list_images, list_videos, natural_key, probe_video, read_image
+from colorize.io import (
+    VIDEO_SUFFIXES,
+    iter_frames,
+    list_folders,
+    list_images,
+    list_videos,
+    natural_key,
+    probe_video,
+    read_image,
+)
 from colorize.pipeline.frames import FrameSource
 
 logger = logging.getLogger(__name__)
@@ -132,7 +141,7 @@ def _davis_clips(root: Path, max_frames: int | None) -> list[Clip]:
         names = [name for name in names if name not in missing]
         logger.info("DAVIS: %d sequence(s) from %s", len(names), split)
     else:
-        names = [p.name for p in images.iterdir() if p.is_dir() and not p.name.startswith(".")]
+        names = [p.name for p in list_folders(images)]
     return [_image_clip(name, images / name, max_frames) for name in sorted(names, key=lambda n: natural_key(Path(n)))]
 
 
@@ -155,7 +164,7 @@ def _custom_clip(folder: Path, max_frames: int | None) -> Clip:
 
 
 def _custom_clips(root: Path, max_frames: int | None) -> list[Clip]:
-    folders = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
+    folders = list_folders(root)
     clips = [_custom_clip(folder, max_frames) for folder in folders
              if (folder / "grayscale").is_dir() or (folder / "color").is_dir()]
     skipped = len(folders) - len(clips)

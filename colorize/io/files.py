@@ -1,4 +1,4 @@
-"""Finding media files in folders: image and video suffixes, natural order (``frame2`` before ``frame10``)."""
+"""Finding media files and sub-folders: image and video suffixes, natural order (``frame2`` before ``frame10``)."""
 
 import re
 from pathlib import Path
@@ -21,6 +21,11 @@ def list_images(folder: Path) -> list[Path]:
 def list_videos(folder: Path) -> list[Path]:
     """Video files directly in ``folder`` (hidden files skipped), in natural order."""
     return _list(Path(folder), VIDEO_SUFFIXES)
+
+
+def list_folders(folder: Path) -> list[Path]:
+    """Sub-folders directly in ``folder`` (hidden ones skipped), in natural order."""
+    return sorted((p for p in Path(folder).iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
 
 
 def _list(folder: Path, suffixes: frozenset[str]) -> list[Path]:

@@ -1,6 +1,6 @@
 """Finding media files: natural order, hidden files and folders skipped, suffixes case-insensitive."""
 
-from colorize.io import list_images, list_videos, natural_key
+from colorize.io import list_folders, list_images, list_videos, natural_key
 
 
 def test_listing_in_natural_order(tmp_path):
@@ -9,4 +9,7 @@ def test_listing_in_natural_order(tmp_path):
     (tmp_path / "folder.mp4").mkdir()  # a folder named like a video is not one
     assert [p.name for p in list_images(tmp_path)] == ["frame1.jpg", "frame2.PNG", "frame10.png"]
     assert [p.name for p in list_videos(tmp_path)] == ["a9.gif", "a10.MKV", "b.mp4"]
+    for name in ["seq10", "seq2", ".cache"]:
+        (tmp_path / name).mkdir()
+    assert [p.name for p in list_folders(tmp_path)] == ["folder.mp4", "seq2", "seq10"]
     assert sorted(["x10", "x9", "X1"], key=lambda n: natural_key(tmp_path / n)) == ["X1", "x9", "x10"]
