@@ -11,7 +11,9 @@
   Frames of a video are taken in natural order of their names (``2.png`` before ``10.png``).
 - ``videos``: a folder of colour video files. Each is decoded once, at construction, into memory with its longer
   side at most ``max_side`` (fine for a few short clips; convert large sets to the ``frames`` layout).
-- ``davis``: DAVIS, ``JPEGImages/480p/<sequence>/*.jpg``, read frame by frame.
+- ``davis``: DAVIS 2017, ``JPEGImages/480p/<sequence>/*.jpg``, read frame by frame. With ``split`` (the trainer
+  passes ``train`` for ``train_dir`` and ``val`` for ``val_dir``) only the sequences listed in
+  ``ImageSets/2017/<split>.txt`` are used, so one DAVIS folder serves both without training on validation clips.
 
 For ``videos`` and ``davis`` the input is the colour frame's luminance, so gray/colour pairs are made on the fly.
 """
@@ -26,7 +28,7 @@ import numpy as np
 
 from colorize.color import resize, rgb_to_luminance, working_size
 from colorize.errors import InputError
-from colorize.io import iter_frames, list_folders, list_images, list_videos, probe_video, read_image
+from colorize.io import davis_sequences, iter_frames, list_folders, list_images, list_videos, probe_video, read_image
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +94,12 @@ class FolderSequence(Sequence):
 
 
 def load_sequences(layout: str, root: str | os.PathLike, include_depth: bool = False,
-                   include_semantic: bool = False, max_side: int = 256) -> list[Sequence]:
-    """The sequences of ``layout`` (one of :data:`LAYOUTS`) under ``root``; InputError when there are none."""
+                   include_semantic: bool = False, max_side: int = 256, split: str | None = None) -> list[Sequence]:
+    """The sequences of ``layout`` (one of :data:`LAYOUTS`) under ``root``; InputError when there are none.
+
+    ``split`` (``"train"``, ``"val"``) selects a DAVIS split when ``ImageSets/2017/<split>.txt`` exists; the other
+    layouts have a folder per split and ignore it.
+    """
     if layout not in LAYOUTS:
         raise InputError(f"unknown data layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     root = Path(root).expanduser()
@@ -106,7 +112,7 @@ def load_sequences(layout: str, root: str | os.PathLike, include_depth: bool = F
     elif layout == "videos":
         sequences = _videos_layout(root, max_side)
     else:
-        sequences = _davis_layout(root)
+        sequences = _davis_layout(root, split)
     if not sequences:
         raise InputError(f"no videos found in {root} for the {layout} layout (see colorize.datasets.sources)")
     logger.info("%s: %d video(s), %d frames in %s", layout, len(sequences), sum(map(len, sequences)), root)
@@ -160,9 +166,9 @@ def _videos_layout(root: Path, max_side: int) -> list[Sequence]:
     return sequences
 
 
-def _davis_layout(root: Path) -> list[Sequence]:
+def _davis_layout(root: Path, split: str | None) -> list[Sequence]:
     images = root / "JPEGImages" / "480p"
     if not images.is_dir():
         raise InputError(f"not a DAVIS folder: {images} is missing (expected JPEGImages/480p/<sequence>/*.jpg)")
-    folders = list_folders(images)
-    return [FolderSequence(folder.name, frames) for folder in folders if (frames := list_images(folder))]
+    return [FolderSequence(folder.name, frames) for folder in davis_sequences(root, split)
+            if (frames := list_images(folder))]

@@ -42,13 +42,14 @@ class VideoColorizationDataset(Dataset):
     def __init__(self, data_dir: str | os.PathLike | None = None, include_depth: bool = False,
                  include_semantic: bool = False, clip_length: int = 2, *, layout: str = "frames",
                  augment: AugmentConfig | None = None, flows: bool | None = None, max_side: int = 256, stride: int = 1,
-                 repeat: int = 1, seed: int = 0, sequences: list[Sequence] | None = None) -> None:
+                 repeat: int = 1, seed: int = 0, sequences: list[Sequence] | None = None,
+                 split: str | None = None) -> None:
         if (data_dir is None) == (sequences is None):
             raise ValueError("pass either data_dir or sequences")
         if clip_length < 1 or stride < 1 or repeat < 1:
             raise InputError(f"clip_length, stride and repeat must be >= 1, got {clip_length}, {stride}, {repeat}")
         if sequences is None:
-            sequences = load_sequences(layout, data_dir, include_depth, include_semantic, max_side)
+            sequences = load_sequences(layout, data_dir, include_depth, include_semantic, max_side, split)
         self.sequences = sequences
         self.clip_length, self.max_side, self.repeat, self.seed = clip_length, max_side, repeat, seed
         self.include_depth, self.include_semantic = include_depth, include_semantic

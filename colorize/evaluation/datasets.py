@@ -28,6 +28,7 @@ from colorize.color import luminance_to_gray, rgb_to_luminance
 from colorize.errors import InputError
 from colorize.io import (
     VIDEO_SUFFIXES,
+    davis_sequences,
     iter_frames,
     list_folders,
     list_images,
@@ -131,18 +132,7 @@ def _davis_clips(root: Path, max_frames: int | None) -> list[Clip]:
     images = root / "JPEGImages" / "480p"
     if not images.is_dir():
         raise InputError(f"not a DAVIS 2017 folder: {images} is missing ({LAYOUTS['davis_2017']})")
-    split = root / "ImageSets" / "2017" / "val.txt"
-    if split.is_file():
-        names = [line.strip() for line in split.read_text().splitlines() if line.strip()]
-        missing = [name for name in names if not (images / name).is_dir()]
-        if missing:
-            logger.warning("%d sequence(s) of %s are not in %s, skipped: %s", len(missing), split, images,
-                           ", ".join(missing))
-        names = [name for name in names if name not in missing]
-        logger.info("DAVIS: %d sequence(s) from %s", len(names), split)
-    else:
-        names = [p.name for p in list_folders(images)]
-    return [_image_clip(name, images / name, max_frames) for name in sorted(names, key=lambda n: natural_key(Path(n)))]
+    return [_image_clip(folder.name, folder, max_frames) for folder in davis_sequences(root, "val")]
 
 
 def _custom_clip(folder: Path, max_frames: int | None) -> Clip:

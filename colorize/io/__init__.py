@@ -1,7 +1,7 @@
 """Reading and writing videos, images and output folders. See :mod:`colorize.io.video` for colour and timing."""
 
 from colorize.io.atomic import atomic_dir, atomic_file, check_output_dir
-from colorize.io.files import VIDEO_SUFFIXES, list_folders, list_images, list_videos, natural_key
+from colorize.io.files import VIDEO_SUFFIXES, davis_sequences, list_folders, list_images, list_videos, natural_key
 from colorize.io.images import IMAGE_SUFFIXES, list_keyframe_images, read_image, write_png
 from colorize.io.video import VideoInfo, VideoWriter, iter_frames, probe_video
 
@@ -9,5 +9,5 @@ __all__ = [
     "VideoInfo", "VideoWriter", "iter_frames", "probe_video",
     "IMAGE_SUFFIXES", "list_keyframe_images", "read_image", "write_png",
     "atomic_dir", "atomic_file", "check_output_dir",
-    "VIDEO_SUFFIXES", "list_folders", "list_images", "list_videos", "natural_key",
+    "VIDEO_SUFFIXES", "davis_sequences", "list_folders", "list_images", "list_videos", "natural_key",
 ]

@@ -32,9 +32,12 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
 
 
 def write_png(path: str | os.PathLike, image: np.ndarray) -> None:
-    """Write (H, W, 3) RGB or (H, W) gray uint8 as a lossless PNG (1 channel for gray). Atomic: no half-written file."""
-    if image.dtype != np.uint8 or not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
-        raise ValueError(f"write_png expects (H, W, 3) or (H, W) uint8, got {image.shape} {image.dtype}")
+    """Write (H, W, 3) RGB or (H, W) gray uint8, or (H, W) uint16 (depth, labels), as a lossless PNG (1 channel for
+    gray). Atomic: no half-written file."""
+    rgb8 = image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3
+    if not (rgb8 or (image.ndim == 2 and image.dtype in (np.uint8, np.uint16))):
+        raise ValueError(f"write_png expects (H, W, 3) or (H, W) uint8 or (H, W) uint16, got {image.shape} "
+                         f"{image.dtype}")
     pixels = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
     ok, encoded = cv2.imencode(".png", pixels)
     if not ok:

@@ -82,8 +82,9 @@ class ColorizationTrainer:
                       clip_length=data.clip_length, layout=data.layout, max_side=data.max_side,
                       seed=self.config.training.seed)
         train = VideoColorizationDataset(data.train_dir, augment=data.augment, stride=data.stride,
-                                         flows=self.config.loss.temporal > 0, **common)
-        val = None if data.val_dir is None else VideoColorizationDataset(data.val_dir, flows=False, **common)
+                                         flows=self.config.loss.temporal > 0, split="train", **common)
+        val = None if data.val_dir is None else VideoColorizationDataset(data.val_dir, flows=False, split="val",
+                                                                         **common)
         return train, val
 
     def make_objective(self):

@@ -52,6 +52,19 @@ def test_davis_layout(tmp_path):
     assert sequences[0].frame(0).rgb.shape == (32, 48, 3)
 
 
+def test_davis_splits_keep_training_and_validation_apart(tmp_path):
+    for name in ("bear", "car", "dog"):
+        folder = tmp_path / "JPEGImages" / "480p" / name
+        folder.mkdir(parents=True)
+        write_png(folder / "00000.png", moving_square_frames(1)[0])
+    (tmp_path / "ImageSets" / "2017").mkdir(parents=True)
+    (tmp_path / "ImageSets" / "2017" / "train.txt").write_text("dog\nbear\n")
+    (tmp_path / "ImageSets" / "2017" / "val.txt").write_text("car\n")
+    assert [s.name for s in load_sequences("davis", tmp_path, split="train")] == ["bear", "dog"]
+    assert [s.name for s in load_sequences("davis", tmp_path, split="val")] == ["car"]
+    assert len(load_sequences("davis", tmp_path)) == 3  # no split: every sequence
+
+
 @pytest.mark.parametrize("layout, message", [("frames", "data folder not found"), ("davis", "data folder not found"),
                                              ("nope", "unknown data layout")])
 def test_missing_folder_is_one_line(tmp_path, layout, message):
