@@ -14,6 +14,10 @@ Per frame t (all at working resolution, luminance on the uint8 scale):
    confident neighbours; off by default, because the confidences are not calibrated well enough for it:
    full clips at 640 px, fill on vs off: carphone 37.41 vs 37.36 dB, bigbuckbunny 31.67 vs 31.51,
    bikes 32.96 vs 32.94, but carphone at its native 176x144: 34.75 vs 36.24.
+   The previous output is only as trustworthy as the chain that made it: its confidence is scaled by the
+   carried confidence of the previous step to the power ``chain_decay``, so a colour guessed once (new content,
+   with no keyframe match) is not re-trusted as if fresh at every later step. Full clips, 640 px, decay 0.5
+   against none: bigbuckbunny 32.18 vs 32.03 (0.25: 32.11; 1: 31.72), bikes and carphone unchanged (32.87, 37.57).
    A map that folds over itself or collapses a region (area ratio, the determinant of its Jacobian, below
    ``fold_below``) loses the keyframe's confidence there: on flat luminance such a mosaic of keyframe positions
    matches by chance (the green patch that grew on bigbuckbunny's belly). Full clips, 640 px: bikes 32.94 vs
@@ -56,6 +60,7 @@ class AnchoredConfig:
     smooth_eps: float = 1e-3  # guided-filter regulariser on luminance in [0, 1]
     key_flow_every: int = 2  # the flow to the keyframe on every k-th frame (in between the composed map carries)
     fold_below: float = 0.6  # keyframe confidence falls to 0 where the map's area ratio drops below this (folds)
+    chain_decay: float = 0.5  # the previous output's confidence is scaled by the carried confidence to this power
 
     def __post_init__(self) -> None:
         FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
@@ -82,7 +87,8 @@ class AnchoredPropagator(ChromaPropagator):
         self._coords = self._grid
         self._smooth_radius = max(1, round(self.config.smooth_radius * max(height, width) / 640))
         self._steps = 0
-        return PropagationStep(self._ab, np.ones((height, width), np.float32))
+        self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
+        return PropagationStep(self._ab, self._confidence)
 
     def step(self, lum8: np.ndarray) -> PropagationStep:
         cfg = self.config
@@ -93,8 +99,8 @@ class AnchoredPropagator(ChromaPropagator):
         to_previous = self._flow(lum8, self._lum8) + self._grid  # absolute coordinates in the previous frame
 
         # 1-2. Composed and direct maps into the keyframe; pick per region by structural match.
-        carried = _sample(np.dstack([self._coords, self._ab]), to_previous)  # previous map and output, one pass
-        composed, chain_ab = carried[..., :2], carried[..., 2:]
+        carried = _sample(np.dstack([self._coords, self._ab, self._confidence]), to_previous)  # one pass for all
+        composed, chain_ab, carried_confidence = carried[..., :2], carried[..., 2:4], carried[..., 4]
         error_composed = self._key_error(lum, composed)
         coords, key_error = composed, error_composed  # the direct map's choices are copied in, in place
         if pending is not None:
@@ -112,6 +118,8 @@ class AnchoredPropagator(ChromaPropagator):
         # 3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
         chain_error = patch_error(lum, _sample(self._lum8.astype(np.float32), to_previous), cfg.match_radius)
         chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)
+        if cfg.chain_decay:
+            chain_conf *= np.maximum(carried_confidence, 1e-3) ** cfg.chain_decay
         total = key_conf + chain_conf
         # Confidence-weighted mean of the two, written as chain + w (key - chain); the previous output where
         # neither is trusted at all.
@@ -120,7 +128,7 @@ class AnchoredPropagator(ChromaPropagator):
         if cfg.fill:
             ab = edge_aware_fill(ab, np.minimum(total / cfg.fill_below, 1.0), lum8)
 
-        self._coords, self._lum8, self._ab = coords, lum8, ab
+        self._coords, self._lum8, self._ab, self._confidence = coords, lum8, ab, total
         # 4. Output only (smoothing the carried state would blur more with every frame): where the keyframe
         # explains the frame its chroma is kept sharp; elsewhere it is smoothed under the luminance edges.
         if cfg.smooth_radius:
