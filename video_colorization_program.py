@@ -2,6 +2,7 @@
 """Standalone program: colorize a black-and-white video from colour keyframes.
 
     python video_colorization_program.py INPUT -o OUTDIR --reference IMG [--reference-frame N] [--keyframes DIR]
+        [--geometry {none,vipe,depth-model,folder:PATH}] [--semantic {none,upernet}]
     python video_colorization_program.py --demo
 
 ``VideoColorizationPipeline`` is importable from here as well as from ``colorize``.

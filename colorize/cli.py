@@ -13,6 +13,8 @@ from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
 from colorize.utils.cli import ArgumentParser, script_main
 
+SEMANTIC_MODELS = ("none", "upernet")  # as colorize.pipeline.config (not imported here: --help answers at once)
+
 logger = logging.getLogger("colorize.cli")
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "pipeline" / "colorization.yaml"
@@ -35,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--method", choices=("anchored", "chain", "copy", "gray"), help="propagation method")
     parser.add_argument("--max-side", type=int, help="working resolution: longer side in pixels (default 640)")
     parser.add_argument("--max-frames", type=int, help="colorize only the first N frames")
+    parser.add_argument("--geometry", metavar="{none,vipe,depth-model,folder:PATH}",
+                        help="3D guidance: ViPE's output (run first when installed), a monocular depth model, or a "
+                             "folder of depth maps with optional intrinsics.npz/poses.npz (default none)")
+    parser.add_argument("--vipe-dir", help="ViPE's output folder for --geometry vipe (default vipe_results)")
+    parser.add_argument("--semantic", choices=SEMANTIC_MODELS,
+                        help="semantic segmentation (semantic_masks/) and per-segment chroma consistency")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="compute device (default auto)")
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in the output folder")
     parser.add_argument("--demo", action="store_true",
@@ -49,7 +57,8 @@ def parse_overrides(args: argparse.Namespace) -> dict:
     """Dotted-key overrides from ``--set`` and the dedicated flags (values parsed as YAML scalars)."""
     overrides = parse_set(args.set)
     for key, value in (("propagation.method", args.method), ("propagation.max_side", args.max_side),
-                       ("device", args.device)):
+                       ("device", args.device), ("geometry.source", args.geometry),
+                       ("geometry.vipe_dir", args.vipe_dir), ("semantic.model", args.semantic)):
         if value is not None:
             overrides[key] = value
     return overrides
@@ -82,7 +91,8 @@ def run(args: argparse.Namespace) -> dict:
                                    max_frames=args.max_frames)
     report = pipeline.last_report
     print(f"colorized video: {final}")
-    print(f"all outputs:     {output}/ (frames/, colorized_frames/, visualization/, run.json)")
+    folders = ", ".join(f"{path.name}/" for path in sorted(Path(output).iterdir()) if path.is_dir())
+    print(f"all outputs:     {output}/ ({folders}{', ' if folders else ''}run.json)")
     print(f"speed:           {report['frames']} frames in {report['timing']['seconds']:.1f} s "
           f"({report['timing']['fps']:.1f} fps)")
     quality = report["quality"]

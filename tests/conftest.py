@@ -8,16 +8,22 @@ For the pretrained models (tests/models, tests/assess, enhanced_inference.py): a
 randomly initialised pipelines under the real model ids (``hub_cache``, ``offline``), an empty one
 (``empty_cache``), a registry that is put back after the test (``model_registry``), and torch on one thread.
 For enhanced_inference.py and colorize.inference: ``clips``, tiny video files (one broken) and a reference image.
+For colorize.geometry, the pipeline's stages and the CLI: ``synthetic_video`` (the rendered 3D scene) and
+``synthetic_scene`` (it as a video with a depth folder), tiny depth and segmentation models (``tiny_depth_model``,
+``tiny_segmentation_model``) and a cache holding them under the default model ids (``geometry_hub_cache``,
+``geometry_offline``).
 """
 
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from colorize.data import sample_video
 from colorize.io import iter_frames, write_png
-from colorize.utils.testing import write_clip
+from colorize.utils.testing import write_clip, write_synthetic_scene
 
 
 def _load_clip(name: str, max_frames: int) -> np.ndarray:
@@ -84,10 +90,14 @@ COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
 def put_in_cache(cache: Path, repo_id: str, model) -> Path:
-    """Save ``model`` where the Hugging Face cache keeps ``repo_id``'s main revision; returns the snapshot folder."""
+    """Save ``model`` (or copy a folder written by ``save_pretrained``) where the Hugging Face cache keeps
+    ``repo_id``'s main revision; returns the snapshot folder."""
     repo = cache / ("models--" + repo_id.replace("/", "--"))
     snapshot = repo / "snapshots" / COMMIT
-    model.save_pretrained(snapshot)
+    if isinstance(model, Path):
+        shutil.copytree(model, snapshot)
+    else:
+        model.save_pretrained(snapshot)
     (repo / "refs").mkdir(parents=True, exist_ok=True)
     (repo / "refs" / "main").write_text(COMMIT)
     return snapshot
@@ -104,26 +114,27 @@ def hub_cache(tmp_path_factory) -> Path:
     return cache
 
 
-@pytest.fixture
-def offline(monkeypatch, hub_cache) -> Path:
-    """Offline (HF_HUB_OFFLINE) with ``hub_cache`` as the Hugging Face cache; returns the cache."""
+def _offline_with(monkeypatch, cache: Path) -> Path:
+    """Offline (HF_HUB_OFFLINE) with ``cache`` as the Hugging Face cache for the test; returns the cache."""
     from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hub_cache))
-    return hub_cache
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    return cache
+
+
+@pytest.fixture
+def offline(monkeypatch, hub_cache) -> Path:
+    """Offline (HF_HUB_OFFLINE) with ``hub_cache`` as the Hugging Face cache; returns the cache."""
+    return _offline_with(monkeypatch, hub_cache)
 
 
 @pytest.fixture
 def empty_cache(monkeypatch, tmp_path) -> Path:
     """Offline with an empty Hugging Face cache: no weights anywhere."""
-    from huggingface_hub import constants
-
     cache = tmp_path / "empty_hf_cache"
     cache.mkdir()
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
-    return cache
+    return _offline_with(monkeypatch, cache)
 
 
 @pytest.fixture(scope="session")
@@ -144,3 +155,78 @@ def clips(tmp_path_factory, small_frames) -> dict[str, Path]:
     paths["reference"] = folder / "frame0.png"
     write_png(paths["reference"], small_frames[0])
     return paths
+
+
+# ---------------------------------------------------------------- 3D guidance (tests/geometry, stages, CLI)
+@pytest.fixture(scope="session")
+def synthetic_video():
+    """The rendered scene of :mod:`colorize.geometry.synthetic`: 48 frames of 160x120 with exact depth, intrinsics
+    and poses (about 2 s)."""
+    from colorize.geometry import render_video
+
+    return render_video((120, 160), 48)
+
+
+@pytest.fixture(scope="session")
+def synthetic_scene(tmp_path_factory, synthetic_video) -> SimpleNamespace:
+    """``synthetic_video`` as the command line takes it (:func:`~colorize.utils.testing.write_synthetic_scene`:
+    ``video``, ``reference`` (its own decoded frame 0), ``depth`` folder with intrinsics and poses), plus ``decoded``
+    (the frames as decoded: the truth outputs are scored against) and ``returned`` (the frames after the return)."""
+    paths = write_synthetic_scene(tmp_path_factory.mktemp("scene"), synthetic_video)
+    decoded = np.stack(list(iter_frames(paths["video"])))
+    decoded.flags.writeable = False
+    return SimpleNamespace(**paths, decoded=decoded, returned=synthetic_video.returned)
+
+
+@pytest.fixture(scope="session")
+def tiny_depth_model(tmp_path_factory) -> Path:
+    """A folder with a randomly initialised Depth Anything (DINOv2 backbone, about 140k parameters) and its
+    image processor, written by ``save_pretrained``: what ``MonocularDepth`` loads, without a download."""
+    import torch
+    from transformers import DepthAnythingConfig, DepthAnythingForDepthEstimation, Dinov2Config, DPTImageProcessor
+
+    folder = tmp_path_factory.mktemp("tiny_depth")
+    backbone = Dinov2Config(hidden_size=32, num_hidden_layers=4, num_attention_heads=2, intermediate_size=37,
+                            image_size=56, patch_size=14, out_features=["stage1", "stage2", "stage3", "stage4"],
+                            reshape_hidden_states=False)
+    config = DepthAnythingConfig(backbone_config=backbone, reassemble_hidden_size=32, neck_hidden_sizes=[8, 16, 32, 32],
+                                 fusion_hidden_size=16, head_hidden_size=8)
+    torch.manual_seed(0)
+    DepthAnythingForDepthEstimation(config).save_pretrained(folder)
+    processor = DPTImageProcessor(size={"height": 56, "width": 56}, keep_aspect_ratio=True, ensure_multiple_of=14)
+    processor.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_segmentation_model(tmp_path_factory) -> Path:
+    """A folder with a randomly initialised UperNet (ConvNeXt backbone, about 100k parameters, 5 classes) and its
+    image processor, as ``save_pretrained`` writes them."""
+    import torch
+    from transformers import ConvNextConfig, SegformerImageProcessor, UperNetConfig, UperNetForSemanticSegmentation
+
+    folder = tmp_path_factory.mktemp("tiny_upernet")
+    backbone = ConvNextConfig(hidden_sizes=[8, 16, 32, 64], depths=[1, 1, 1, 1],
+                              out_features=["stage1", "stage2", "stage3", "stage4"])
+    config = UperNetConfig(backbone_config=backbone, hidden_size=16, use_auxiliary_head=False, num_labels=5)
+    torch.manual_seed(0)
+    UperNetForSemanticSegmentation(config).save_pretrained(folder)
+    SegformerImageProcessor(size={"height": 64, "width": 64}).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def geometry_hub_cache(tmp_path_factory, tiny_depth_model, tiny_segmentation_model) -> Path:
+    """A Hugging Face cache with the tiny depth and segmentation models under colorize.geometry's default ids."""
+    from colorize.geometry import DEFAULT_DEPTH_MODEL, DEFAULT_SEGMENTATION_MODEL
+
+    cache = tmp_path_factory.mktemp("hf_geometry_cache")
+    put_in_cache(cache, DEFAULT_DEPTH_MODEL, tiny_depth_model)
+    put_in_cache(cache, DEFAULT_SEGMENTATION_MODEL, tiny_segmentation_model)
+    return cache
+
+
+@pytest.fixture
+def geometry_offline(monkeypatch, geometry_hub_cache) -> Path:
+    """Offline with ``geometry_hub_cache`` as the Hugging Face cache; returns the cache."""
+    return _offline_with(monkeypatch, geometry_hub_cache)

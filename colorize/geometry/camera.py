@@ -8,6 +8,7 @@ negative or non-finite values meaning unknown.
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 
@@ -34,6 +35,16 @@ def scale_intrinsics(intrinsics: np.ndarray, from_size: tuple[int, int], to_size
     fx, fy, cx, cy = np.asarray(intrinsics, np.float64)
     sy, sx = to_size[0] / from_size[0], to_size[1] / from_size[1]
     return np.array([fx * sx, fy * sy, (cx + 0.5) * sx - 0.5, (cy + 0.5) * sy - 0.5])
+
+
+def resize_view(view: CameraView, size: tuple[int, int]) -> CameraView:
+    """``view`` for an image of ``size`` = (H, W): depth resized by nearest neighbour (no depth is invented between
+    a foreground and a background surface), intrinsics scaled from the depth map's size (:func:`scale_intrinsics`;
+    intrinsics are in pixels of the depth map, as ViPE saves them), pose unchanged."""
+    if view.depth.shape == tuple(size):
+        return view
+    depth = cv2.resize(view.depth, (size[1], size[0]), interpolation=cv2.INTER_NEAREST)
+    return CameraView(depth, scale_intrinsics(view.intrinsics, view.depth.shape, size), view.pose)
 
 
 def pixel_rays(intrinsics: np.ndarray, size: tuple[int, int]) -> np.ndarray:

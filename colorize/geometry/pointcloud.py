@@ -1,8 +1,9 @@
 """World-space point clouds of frames (colour and semantic label per point), written as PLY files.
 
 :class:`PointCloudProcessor` is the pipeline stage: for each :class:`VideoFrame` with depth, intrinsics and pose it
-fills ``frame.point_cloud`` and writes ``point_clouds/NNNNN.ply`` (binary little-endian: float x, y, z in metres,
-uchar red, green, blue, and int label when the frame has a semantic mask; -1 means no label).
+fills ``frame.point_cloud`` and writes ``point_clouds/NNNNN.ply`` (the frame index, zero-padded; binary
+little-endian: float x, y, z in metres, uchar red, green, blue, and int label when the frame has a semantic mask;
+-1 means no label).
 """
 
 import logging
@@ -85,12 +86,16 @@ def read_ply(path: Path) -> PointCloud:
 class PointCloudProcessor:
     """Pipeline stage: ``processor(frame)`` sets ``frame.point_cloud`` and writes ``OUTPUT/NNNNN.ply``.
 
-    ``every``: keep every n-th frame only (point clouds of consecutive frames mostly repeat each other).
+    ``every``: keep every n-th frame only (point clouds of consecutive frames mostly repeat each other);
+    ``digits``: zero padding of the frame index in the file names. ``count``: files written so far.
     """
 
-    def __init__(self, output: Path, every: int = 1) -> None:
+    def __init__(self, output: Path, every: int = 1, digits: int = 5) -> None:
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}")
         self.output = Path(output)
-        self.every = every
+        self.every, self.digits = every, digits
+        self.count = 0
 
     def __call__(self, frame: VideoFrame) -> VideoFrame:
         if frame.index % self.every:
@@ -101,5 +106,6 @@ class PointCloudProcessor:
             return frame
         frame.point_cloud = cloud.points
         self.output.mkdir(parents=True, exist_ok=True)
-        write_ply(self.output / f"{frame.index:05d}.ply", cloud)
+        write_ply(self.output / f"{frame.index:0{self.digits}d}.ply", cloud)
+        self.count += 1
         return frame

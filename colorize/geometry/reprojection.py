@@ -20,23 +20,14 @@ change of scale resamples the keyframe, which raises the patch error of correct 
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from colorize.flow import warp
 from colorize.geometry.camera import CameraView, backproject, project
 from colorize.geometry.splat import splat
-from colorize.propagation import AnchoredConfig, AnchoredPropagator, ChromaPropagator, Keyframe, PropagationStep
+from colorize.propagation import AnchoredPropagator, ChromaPropagator, Keyframe, PropagationStep, ReprojectionConfig
 from colorize.propagation.matching import confidence, patch_error, structure
-
-
-@dataclass
-class ReprojectionConfig:
-    depth_tolerance: float = 0.05  # relative depth difference above which a reprojected point is rejected
-    key_scale: float = 20.0  # patch error (uint8 levels) at which the reprojection's confidence is 1/e (see below)
-    match_radius: int = 3  # patch half-size for the luminance test (pixels)
-    anchored: AnchoredConfig = field(default_factory=AnchoredConfig)  # the flow propagator beside it
 
 
 class ReprojectionPropagator(ChromaPropagator):
@@ -46,6 +37,8 @@ class ReprojectionPropagator(ChromaPropagator):
     :class:`~colorize.geometry.CameraTrack`; frames without a view (and all frames of a run whose keyframe has
     none) get the flow's output alone. The keyframe's ``index`` says where a run starts and every ``step`` moves
     one frame in ``direction`` (+1 forward, -1 backward). Views must have the size of the luminance frames.
+    ``config`` is ``PropagationConfig.reprojection``; ``flow`` defaults to an :class:`AnchoredPropagator` with its
+    default settings (:func:`colorize.propagation.make_propagator` passes the configured one).
     """
 
     name = "reprojection"
@@ -56,7 +49,7 @@ class ReprojectionPropagator(ChromaPropagator):
             raise ValueError(f"direction must be 1 or -1, got {direction}")
         self.config = config or ReprojectionConfig()
         self.views = views if isinstance(views, Mapping) else dict(enumerate(views))
-        self.flow = flow or AnchoredPropagator(self.config.anchored)
+        self.flow = flow or AnchoredPropagator()
         self.direction = direction
 
     def reset(self, keyframe: Keyframe) -> PropagationStep:

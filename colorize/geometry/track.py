@@ -5,13 +5,14 @@ Providers (ViPE's output, a depth folder) know depth, intrinsics and poses per f
 read when the frame is looked up, so a long video is never held in memory.
 """
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from colorize.errors import InputError
-from colorize.geometry.camera import CameraView
+from colorize.geometry.camera import CameraView, resize_view
 
 
 class CameraTrack(Mapping[int, CameraView]):
@@ -35,11 +36,40 @@ class CameraTrack(Mapping[int, CameraView]):
             raise KeyError(index)
         return CameraView(self._read_depth(index), self._intrinsics[index], self._poses[index])
 
+    def __contains__(self, index: object) -> bool:  # without reading the depth, as Mapping's default would
+        return index in self._frames
+
     def __iter__(self) -> Iterator[int]:
         return iter(sorted(self._frames))
 
     def __len__(self) -> int:
         return len(self._frames)
+
+
+class ResizedViews(Mapping[int, CameraView]):
+    """``views`` (any mapping frame index -> :class:`CameraView`) seen at ``size`` = (H, W), resized on lookup
+    (:func:`~colorize.geometry.camera.resize_view`): what propagation at the working resolution needs. The last
+    ``keep`` views looked up are kept, so that the stages of one frame read and decode its depth once."""
+
+    def __init__(self, views: Mapping[int, CameraView], size: tuple[int, int], keep: int = 2) -> None:
+        self.views, self.size, self.keep = views, (int(size[0]), int(size[1])), keep
+        self._recent: OrderedDict[int, CameraView] = OrderedDict()
+
+    def __getitem__(self, index: int) -> CameraView:
+        if index not in self._recent:
+            self._recent[index] = resize_view(self.views[index], self.size)
+            while len(self._recent) > self.keep:
+                self._recent.popitem(last=False)
+        return self._recent[index]
+
+    def __contains__(self, index: object) -> bool:
+        return index in self.views
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.views)
+
+    def __len__(self) -> int:
+        return len(self.views)
 
 
 def read_indexed_npz(path: Path, shape: tuple[int, ...]) -> dict[int, np.ndarray]:

@@ -11,10 +11,15 @@ For a video named NAME, ViPE's ``vipe/utils/io.py`` (``save_artifacts``) writes 
 Frames may be missing from any of them (ViPE drops frames it has no estimate for); :class:`CameraTrack` only holds
 the frames that have all three. EXR needs the ``OpenEXR`` package (``pip install colorize-video[vipe]``): the
 OpenCV wheels are built without their EXR codec.
+
+:func:`vipe_output_for` finds a video's output (NAME is the video file's stem, as ViPE names it) and, when there is
+none and the ``vipe`` command is installed, runs ``vipe infer VIDEO --output FOLDER`` first, as a subprocess.
 """
 
 import io
 import logging
+import shutil
+import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from colorize.errors import InputError
+from colorize.errors import ColorizeError, InputError
 from colorize.geometry.track import CameraTrack, read_indexed_npz
 
 logger = logging.getLogger(__name__)
@@ -64,6 +69,32 @@ class ViPEOutput:
         with zipfile.ZipFile(path) as archive:
             return {index: cv2.imdecode(np.frombuffer(archive.read(member), np.uint8), cv2.IMREAD_UNCHANGED)
                     for index, member in _indexed_members(path).items()}
+
+
+VIPE_HOME = "https://github.com/nv-tlabs/vipe"
+
+
+def vipe_output_for(video: Path, root: Path, run: bool = True) -> ViPEOutput:
+    """The ViPE output of ``video`` in the folder ``root``. When it has none and ``run`` is set, ``vipe infer`` makes
+    it first if ViPE is installed; otherwise an :class:`InputError` says how to get it (one line)."""
+    video, root = Path(video), Path(root)
+    output = ViPEOutput(root, video.stem)
+    if output.path("pose").is_file():
+        return output
+    command = shutil.which("vipe")
+    where = f"no ViPE output for {video.stem} in {root} (no pose/{video.stem}.npz)"
+    if not run or command is None:
+        why = "running ViPE is off (geometry.run_vipe)" if not run else "the `vipe` command is not installed"
+        raise InputError(f"--geometry vipe: {where} and {why}; install ViPE ({VIPE_HOME}) or run "
+                         f"`vipe infer {video} --output {root}` where it is, then pass that folder with --vipe-dir")
+    logger.info("%s: running `vipe infer` (%s)", where, command)
+    result = subprocess.run([command, "infer", str(video), "--output", str(root)], check=False)
+    if result.returncode != 0:
+        raise ColorizeError(f"`vipe infer {video} --output {root}` failed with exit code {result.returncode} "
+                            "(its messages are above)")
+    if not output.path("pose").is_file():
+        raise InputError(f"`vipe infer` finished but wrote no pose/{video.stem}.npz in {root}")
+    return output
 
 
 def find_vipe_outputs(root: Path) -> list[ViPEOutput]:

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass, field
 
+from colorize.geometry.depth import DEFAULT_DEPTH_MODEL
+from colorize.geometry.segments import SegmentChromaConfig
 from colorize.propagation.video import PropagationConfig
 
 DEVICES = ("auto", "cpu", "cuda")
+GEOMETRY_SOURCES = ("none", "vipe", "depth-model")  # or folder:PATH
+SEMANTIC_MODELS = ("none", "upernet")  # or any transformers semantic-segmentation model id or folder
 
 
 @dataclass
@@ -18,19 +22,58 @@ class OutputConfig:
 
 
 @dataclass
+class GeometryConfig:
+    """3D guidance (README "3D guidance"). Camera poses (ViPE, or a depth folder with poses.npz) turn on reprojection
+    in propagation (settings: ``propagation.reprojection``); depth alone gives depth maps and camera-space clouds."""
+
+    source: str = "none"  # none | vipe | depth-model | folder:PATH
+    vipe_dir: str = "vipe_results"  # ViPE's output folder (relative to the current directory, as `vipe infer`'s)
+    run_vipe: bool = True  # run `vipe infer` first when the video has no output there and ViPE is installed
+    depth_model: str = DEFAULT_DEPTH_MODEL  # depth-model: a transformers depth-estimation model id or folder
+    fov_degrees: float = 60.0  # horizontal field of view assumed where no intrinsics are known
+    depth_maps: bool = True  # depth_maps/: 16-bit PNG per frame, colour-mapped previews, camera files
+    point_cloud_every: int = 10  # point_clouds/: a PLY of every n-th frame, at the working size (0: none)
+
+    def __post_init__(self) -> None:
+        if self.source not in GEOMETRY_SOURCES and not (self.source.startswith("folder:") and self.source[7:]):
+            raise ValueError(f"geometry source must be one of {', '.join(GEOMETRY_SOURCES)}, folder:PATH; got "
+                             f"{self.source!r}")
+        if not 0.0 < self.fov_degrees < 180.0:
+            raise ValueError(f"fov_degrees must be in (0, 180), got {self.fov_degrees}")
+        if self.point_cloud_every < 0:
+            raise ValueError(f"point_cloud_every must be >= 0, got {self.point_cloud_every}")
+
+
+@dataclass
+class SemanticConfig:
+    """Semantic segmentation of every frame, and the chroma consistency of its segments over each shot."""
+
+    model: str = "none"  # none | upernet (openmmlab/upernet-convnext-small) | a transformers segmentation model
+    momentum: float = 0.5  # label smoothing over time: weight of the previous frames' class probabilities, [0, 1)
+    masks: bool = True  # semantic_masks/: label PNG per frame (class ids), at the working size
+    consistency: SegmentChromaConfig = field(default_factory=SegmentChromaConfig)
+
+    def __post_init__(self) -> None:
+        if not self.model:
+            raise ValueError(f"semantic model must be one of {', '.join(SEMANTIC_MODELS)} or a model id")
+        if not 0.0 <= self.momentum < 1.0:
+            raise ValueError(f"semantic momentum must be in [0, 1), got {self.momentum}")
+
+
+@dataclass
 class PipelineConfig:
     device: str = "auto"  # auto | cpu | cuda (propagation itself runs on the CPU with OpenCV)
     # The colorizer: a model id of colorize.models (propagation, stable_diffusion_inpaint, stable_diffusion_xl,
     # controlnet_colorization, unet), a Hugging Face id or a local folder. Only propagation runs in this program;
     # the others run in enhanced_inference.py, which reads inference_steps, guidance_scale and temporal_weight
-    # (and propagation, output) from the same YAML; depth_conditioning and semantic_consistency are not used yet.
+    # (and propagation, output) from the same YAML.
     colorization_model: str = "propagation"
     inference_steps: int = 25  # diffusion denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
     temporal_weight: float = 0.8  # 0..1: most of the previous frame's chroma the stabiliser keeps (colorize.temporal)
-    depth_conditioning: bool = False  # give the model a depth map of each frame
-    semantic_consistency: bool = False  # keep colours consistent within semantic segments
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
+    geometry: GeometryConfig = field(default_factory=GeometryConfig)
+    semantic: SemanticConfig = field(default_factory=SemanticConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from colorize.propagation import (
     make_keyframe,
     propagate_backward,
 )
+from colorize.propagation.video import Views
 from colorize.utils.progress import progress
 
 logger = logging.getLogger(__name__)
@@ -52,23 +53,25 @@ def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: t
 
 
 def plan_propagation(open_frames: FrameSource, references: dict[int, Reference], size: tuple[int, int],
-                     num_frames: int, scratch: Path, config: PropagationConfig) -> ForwardPropagation:
+                     num_frames: int, scratch: Path, config: PropagationConfig, views: Views | None = None
+                     ) -> ForwardPropagation:
     """A :class:`ForwardPropagation` ready for the frames of ``open_frames``.
 
     With a single keyframe at frame 0 this does no work (one pass, cuts found on the fly). Otherwise it reads
     the frames once to find the shots and runs the backward pass, keeping luminance and backward chroma in
-    memory-mapped files under ``scratch`` (disk, not RAM, grows with the video).
+    memory-mapped files under ``scratch`` (disk, not RAM, grows with the video). ``views``: camera views at the
+    working ``size`` for 3D-guided propagation in both passes (:func:`~colorize.propagation.make_propagator`).
     """
     if set(references) == {0}:
-        return ForwardPropagation(config, references)
+        return ForwardPropagation(config, references, views=views)
     lum8 = np.lib.format.open_memmap(scratch / "lum8.npy", "w+", np.uint8, (num_frames, *size))
     for index, frame in enumerate(progress(open_frames(), total=num_frames, desc="analysing", unit="frame")):
         lum8[index] = luminance_to_uint8(resize(rgb_to_luminance(frame), size))
     shot_starts = detect_shots(lum8, config.scene_cut)
     keyframes = {index: make_keyframe(index, lum8[index], ref) for index, ref in references.items()}
     store = BackwardStore(scratch, num_frames, size)
-    propagate_backward(lum8, keyframes, shot_starts, store, config)
-    return ForwardPropagation(config, references, shot_starts, store, keyframes)
+    propagate_backward(lum8, keyframes, shot_starts, store, config, views)
+    return ForwardPropagation(config, references, shot_starts, store, keyframes, views)
 
 
 def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray], num_frames: int,

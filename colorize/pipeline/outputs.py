@@ -5,6 +5,7 @@
     final_colorized_video.mp4    same frame rate as the input, the input's audio copied over
     visualization/side_by_side.mp4   input | colorized [| ground truth]
     visualization/contact_sheet.png  a few of those rows stacked
+    depth_maps/, point_clouds/, semantic_masks/  with --geometry / --semantic (colorize.pipeline.stages)
     run.json                     settings, timings, frame count, quality figures (written by the pipeline)
 """
 
@@ -32,7 +33,7 @@ class RunOutputs:
     def __init__(self, root: Path, info: VideoInfo, num_frames: int, config: OutputConfig,
                  with_truth: bool = False) -> None:
         self.root, self.config = root, config
-        self._digits = max(4, len(str(num_frames - 1)))
+        self.digits = max(4, len(str(num_frames - 1)))  # zero padding of frame indices in file names
         for name, wanted in (("frames", config.save_frames), ("colorized_frames", config.save_colorized_frames),
                              ("visualization", config.visualization)):
             if wanted:
@@ -54,7 +55,7 @@ class RunOutputs:
 
     def write(self, index: int, gray: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None) -> None:
         """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB."""
-        name = f"{index:0{self._digits}d}.png"
+        name = f"{index:0{self.digits}d}.png"
         if self.config.save_frames:
             write_png(self.root / "frames" / name, gray)
         if self.config.save_colorized_frames:

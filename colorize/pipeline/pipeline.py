@@ -33,6 +33,7 @@ from colorize.pipeline.run import (
     to_rgb,
     write_frames,
 )
+from colorize.pipeline.stages import open_stages
 from colorize.propagation import ForwardPropagation, Reference
 from colorize.utils.device import resolve_device
 from colorize.utils.progress import progress
@@ -48,6 +49,9 @@ NO_COLOUR_SOURCE = ("nothing to take colours from: give a reference image (--ref
 
 class VideoColorizationPipeline:
     """Colorize a black-and-white video from colour keyframes (reference-guided propagation, no weights).
+
+    ``config.geometry`` and ``config.semantic`` add the optional stages of :mod:`colorize.pipeline.stages` (3D-guided
+    propagation where camera poses exist; depth maps, point clouds and semantic masks written with the outputs).
 
     Args:
         output_dir: where :meth:`process_video` writes its outputs (created; refused if it holds a previous
@@ -68,6 +72,7 @@ class VideoColorizationPipeline:
         # Propagation has no GPU path yet, so "auto" means the CPU without importing torch to ask (a 0.8 GB,
         # several-second start-up); an explicit "cuda" is still checked.
         self.device = "cpu" if requested == "auto" else resolve_device(requested)
+        self._requested_device = requested  # the geometry and semantic models resolve "auto" themselves
         self.output_dir = Path(output_dir) if output_dir is not None else None
         self.overwrite = overwrite
         self.last_report: dict[str, Any] | None = None  # run.json of the latest process_video
@@ -99,10 +104,12 @@ class VideoColorizationPipeline:
             raise ColorizeError(NO_COLOUR_SOURCE)
         check_output_dir(self.output_dir, self.overwrite)
 
-        # 2. Keyframes at working resolution (resized to the video's size first, with a note when needed).
+        # 2. Keyframes at working resolution (resized to the video's size first, with a note when needed); the
+        # geometry and semantic stages open their providers and models (one-line errors before any output).
         size = working_size(info.height, info.width, self.config.propagation.max_side)
         references = {index: fit_reference(image, (info.height, info.width), size, index)
                       for index, image in images.items()}
+        stages = open_stages(self.config, info.path, size, self._requested_device)
 
         # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end.
         started = time.perf_counter()
@@ -113,17 +120,25 @@ class VideoColorizationPipeline:
                 tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=self.output_dir.parent) as scratch:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
             propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
-                                           self.config.propagation)
+                                           self.config.propagation, stages.reprojection_views if stages else None)
             quality = quality_meter(set(references)) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
                 frames = progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")
-                count = write_frames(out, frames, lambda index, lum: propagate_chroma(propagation, lum, size),
-                                     truth_frames, quality)
+                if stages is not None:
+                    stages.start(tmp, out.digits)
+
+                def chroma(index: int, lum: np.ndarray) -> np.ndarray:
+                    if stages is not None:
+                        return stages.chroma(propagation, index, lum)
+                    return propagate_chroma(propagation, lum, size)
+
+                count = write_frames(out, frames, chroma, truth_frames, quality)
                 if count == 0:
                     raise InputError(f"video has no frames: {info.path}")
             elapsed = time.perf_counter() - started
             report = self._report(info, count, elapsed, references, propagation, quality)
+            report["stages"] = stages.finish() if stages is not None else None
             out.write_report(report)
         final = self.output_dir / FINAL_VIDEO
         logger.info("wrote %s (%d frames, %.1f fps)", final, count, count / elapsed)

@@ -11,6 +11,7 @@ from colorize.propagation.video import (
     BackwardStore,
     ForwardPropagation,
     PropagationConfig,
+    ReprojectionConfig,
     blend,
     detect_shots,
     make_propagator,
@@ -21,5 +22,5 @@ __all__ = [
     "AnchoredConfig", "AnchoredPropagator", "ChromaPropagator", "Keyframe", "PropagationStep",
     "ChainPropagator", "CopyPropagator", "GrayPropagator", "Reference", "make_keyframe", "transfer_chroma",
     "SceneCutConfig", "SceneCutDetector", "METHODS", "BackwardStore", "ForwardPropagation", "PropagationConfig",
-    "blend", "detect_shots", "make_propagator", "propagate_backward",
+    "ReprojectionConfig", "blend", "detect_shots", "make_propagator", "propagate_backward",
 ]

@@ -5,11 +5,17 @@ not grow with the video. Frames that have a keyframe *later* in their shot also 
 (:func:`propagate_backward`, over luminance kept in a disk-backed array), and the two directions are
 blended by confidence and temporal distance. No colour crosses a scene cut: a shot without any keyframe
 gets a pseudo-keyframe on its first frame from the global colour prior of the nearest keyframe.
+
+With camera ``views`` (frame index -> :class:`~colorize.geometry.CameraView` at the working size, e.g. from ViPE
+or a depth folder) every pass uses :class:`~colorize.geometry.ReprojectionPropagator` around the configured flow
+propagator; without them nothing changes.
 """
 
 import logging
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,9 +27,27 @@ from colorize.propagation.baselines import ChainPropagator, CopyPropagator, Gray
 from colorize.propagation.keyframes import Reference, make_keyframe
 from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
 
+if TYPE_CHECKING:
+    from colorize.geometry.camera import CameraView
+
 logger = logging.getLogger(__name__)
 
 METHODS = ("anchored", "chain", "copy", "gray")
+
+
+@dataclass
+class ReprojectionConfig:
+    """How :class:`~colorize.geometry.ReprojectionPropagator` trusts its reprojected keyframe candidate (tuning notes
+    in :mod:`colorize.geometry.reprojection`)."""
+
+    depth_tolerance: float = 0.05  # relative depth difference above which a reprojected point is rejected
+    key_scale: float = 20.0  # patch error (uint8 levels) at which the reprojection's confidence is 1/e
+    match_radius: int = 3  # patch half-size for the luminance test (pixels)
+
+    def __post_init__(self) -> None:
+        if self.depth_tolerance <= 0 or self.key_scale <= 0 or self.match_radius < 1:
+            raise ValueError(f"reprojection needs depth_tolerance > 0, key_scale > 0, match_radius >= 1; got "
+                             f"{self.depth_tolerance}, {self.key_scale}, {self.match_radius}")
 
 
 @dataclass
@@ -33,6 +57,7 @@ class PropagationConfig:
     upsample: str = "bilinear"  # chroma upsampling to full resolution: bilinear | guided (colorize.color.upsample)
     anchored: AnchoredConfig = field(default_factory=AnchoredConfig)
     scene_cut: SceneCutConfig = field(default_factory=SceneCutConfig)
+    reprojection: ReprojectionConfig = field(default_factory=ReprojectionConfig)  # used only with camera views
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -41,13 +66,23 @@ class PropagationConfig:
             raise ValueError(f"unknown chroma upsampling {self.upsample!r}; choose one of {UPSAMPLING}")
 
 
-def make_propagator(config: PropagationConfig) -> ChromaPropagator:
-    """The propagator named by ``config.method``."""
+Views = Mapping[int, "CameraView"]  # frame index -> camera view at the working size (frames without one: flow only)
+
+
+def make_propagator(config: PropagationConfig, views: Views | None = None, direction: int = 1) -> ChromaPropagator:
+    """The propagator named by ``config.method``; with camera ``views``, wrapped in a
+    :class:`~colorize.geometry.ReprojectionPropagator` that steps in ``direction`` (+1 forward, -1 backward)."""
     if config.method == "anchored":
-        return AnchoredPropagator(config.anchored)
-    if config.method == "chain":
-        return ChainPropagator(FlowConfig(preset=config.anchored.flow_preset, max_side=10_000))
-    return CopyPropagator() if config.method == "copy" else GrayPropagator()
+        flow: ChromaPropagator = AnchoredPropagator(config.anchored)
+    elif config.method == "chain":
+        flow = ChainPropagator(FlowConfig(preset=config.anchored.flow_preset, max_side=10_000))
+    else:
+        flow = CopyPropagator() if config.method == "copy" else GrayPropagator()
+    if views is None:
+        return flow
+    from colorize.geometry.reprojection import ReprojectionPropagator  # colorize.geometry imports this package
+
+    return ReprojectionPropagator(views, config.reprojection, flow=flow, direction=direction)
 
 
 def blend(forward: PropagationStep, backward: PropagationStep, to_left: int, to_right: int) -> PropagationStep:
@@ -87,9 +122,10 @@ def detect_shots(lum8_frames, config: SceneCutConfig | None = None) -> list[int]
 
 
 def propagate_backward(lum8_frames: np.ndarray, keyframes: dict[int, Keyframe], shot_starts: list[int],
-                       store: BackwardStore, config: PropagationConfig) -> None:
-    """Fill ``store`` for every frame that has a keyframe later in its shot (``lum8_frames``: (N, H, W))."""
-    propagator = make_propagator(config)
+                       store: BackwardStore, config: PropagationConfig, views: Views | None = None) -> None:
+    """Fill ``store`` for every frame that has a keyframe later in its shot (``lum8_frames``: (N, H, W));
+    ``views``: camera views for 3D guidance (see :func:`make_propagator`)."""
+    propagator = make_propagator(config, views, direction=-1)
     indices = sorted(keyframes)
     for position, key in enumerate(indices):
         shot_start = shot_starts[bisect_right(shot_starts, key) - 1]
@@ -104,12 +140,13 @@ class ForwardPropagation:
 
     ``references`` maps frame index -> :class:`Reference` (a colour image for that frame, or a photo of a
     similar scene). ``shot_starts`` (from :func:`detect_shots`) is used when known; otherwise cuts are
-    detected online. ``backward`` holds a backward pass to blend with, if one was run.
+    detected online. ``backward`` holds a backward pass to blend with, if one was run. ``views``: camera views
+    for 3D guidance (see :func:`make_propagator`).
     """
 
     def __init__(self, config: PropagationConfig, references: dict[int, Reference],
                  shot_starts: list[int] | None = None, backward: BackwardStore | None = None,
-                 keyframes: dict[int, Keyframe] | None = None) -> None:
+                 keyframes: dict[int, Keyframe] | None = None, views: Views | None = None) -> None:
         if not references:
             raise ValueError("propagation needs at least one reference image")
         self.config = config
@@ -117,7 +154,7 @@ class ForwardPropagation:
         self.keyframes = dict(keyframes or {})
         self._shot_starts = None if shot_starts is None else set(shot_starts)
         self.backward = backward
-        self._propagator = make_propagator(config)
+        self._propagator = make_propagator(config, views)
         self._detector = SceneCutDetector(config.scene_cut) if shot_starts is None else None
         self._index = -1
         self._active = False  # whether the forward propagator holds a keyframe of the current shot

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from colorize.geometry import CameraView, backproject, project, scale_intrinsics
+from colorize.geometry import CameraView, backproject, project, resize_view, scale_intrinsics
 
 
 def _view(seed: int = 0) -> CameraView:
@@ -36,6 +36,22 @@ def test_backprojection_follows_opencv_axes():
 def test_scale_intrinsics_keeps_pixel_centres():
     scaled = scale_intrinsics(np.array([100.0, 100.0, 79.5, 59.5]), (120, 160), (240, 320))
     np.testing.assert_allclose(scaled, [200.0, 200.0, 159.5, 119.5])
+
+
+def test_resized_view_sees_the_same_world_points():
+    """Halving the view: depth by nearest neighbour, intrinsics scaled; a pixel's world point is unchanged."""
+    view = _view()
+    view.depth[np.isnan(view.depth)] = 3.0
+    half = resize_view(view, (6, 8))
+    assert half.depth.shape == (6, 8) and resize_view(view, (12, 16)) is view
+    np.testing.assert_allclose(half.intrinsics, scale_intrinsics(view.intrinsics, (12, 16), (6, 8)))
+    np.testing.assert_array_equal(half.pose, view.pose)
+    assert set(np.unique(half.depth)) <= set(np.unique(view.depth))  # no depth between surfaces is invented
+    points, pixels = backproject(half)
+    xy, z = project(points, view)  # the full-size view sees each within half a pixel of where its depth came from
+    np.testing.assert_allclose(xy, 2 * np.stack([pixels % 8, pixels // 8], axis=1) + 0.5, atol=1e-6)
+    sampled = view.depth[2 * (pixels // 8), 2 * (pixels % 8)]  # nearest neighbour takes the top-left of each 2x2
+    np.testing.assert_allclose(z, sampled, rtol=1e-6)
 
 
 def test_camera_view_rejects_wrong_shapes():

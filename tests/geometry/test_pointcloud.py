@@ -33,3 +33,9 @@ def test_processor_writes_the_coloured_labelled_cloud_of_frames_with_geometry(tm
     np.testing.assert_array_equal(frame.point_cloud, cloud.points)
     processor(VideoFrame(index=4, rgb=synthetic_video.rgb[0]))  # no geometry: nothing written
     assert sorted(path.name for path in (tmp_path / "point_clouds").iterdir()) == ["00003.ply"]
+    assert processor.count == 1
+    every = PointCloudProcessor(tmp_path / "every", every=2, digits=4)
+    for index in range(4):
+        every(VideoFrame(index=index, rgb=synthetic_video.rgb[0], depth=view.depth, intrinsics=view.intrinsics,
+                         pose=view.pose))
+    assert sorted(path.name for path in (tmp_path / "every").iterdir()) == ["0000.ply", "0002.ply"]

@@ -49,6 +49,15 @@ def test_read_image_errors(tmp_path):
 def test_write_png_rejects_float(tmp_path):
     with pytest.raises(ValueError, match=r"\(4, 4, 3\) float32"):
         write_png(tmp_path / "a.png", np.zeros((4, 4, 3), np.float32))
+    with pytest.raises(ValueError, match=r"\(4, 4, 3\) uint16"):
+        write_png(tmp_path / "a.png", np.zeros((4, 4, 3), np.uint16))  # 16 bits: one channel only
+
+
+def test_16_bit_gray_round_trip(tmp_path):
+    depth = np.arange(12, dtype=np.uint16).reshape(3, 4) * 5000
+    write_png(tmp_path / "d.png", depth)
+    back = cv2.imread(str(tmp_path / "d.png"), cv2.IMREAD_UNCHANGED)
+    assert back.dtype == np.uint16 and np.array_equal(back, depth)
 
 
 def test_list_keyframe_images(tmp_path, caplog):

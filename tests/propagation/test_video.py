@@ -19,6 +19,7 @@ from colorize.propagation import (
     PropagationConfig,
     PropagationStep,
     Reference,
+    ReprojectionConfig,
     SceneCutConfig,
     blend,
     detect_shots,
@@ -61,6 +62,17 @@ def test_unknown_method_is_rejected():
                                          ("copy", CopyPropagator), ("gray", GrayPropagator)])
 def test_make_propagator(method, cls):
     assert type(make_propagator(PropagationConfig(method=method))) is cls
+
+
+def test_make_propagator_with_camera_views_wraps_the_configured_flow_propagator(synthetic_video):
+    from colorize.geometry import ReprojectionPropagator
+
+    views = dict(enumerate(synthetic_video.views))
+    config = PropagationConfig(method="chain", reprojection=ReprojectionConfig(key_scale=30.0))
+    forward, backward = make_propagator(config, views), make_propagator(config, views, direction=-1)
+    assert type(forward) is ReprojectionPropagator and type(forward.flow) is ChainPropagator
+    assert forward.views is views and forward.config.key_scale == 30.0
+    assert (forward.direction, backward.direction) == (1, -1)
 
 
 def test_forward_propagation_needs_a_reference():
@@ -211,6 +223,27 @@ def test_propagate_backward_stops_at_the_previous_keyframe(tmp_path, carphone_fr
     propagate_backward(lum8, _keyframes(lum8, {0: 1.0, 4: 2.0, 9: 3.0}), [0], store, PropagationConfig(method="copy"))
     np.testing.assert_array_equal(np.flatnonzero(store.has), [1, 2, 3, 5, 6, 7, 8])
     assert store[3].ab[0, 0, 0] == 2.0 and store[5].ab[0, 0, 0] == 3.0
+
+
+def test_backward_pass_with_camera_views_reprojects_backwards(tmp_path, synthetic_video):
+    """A keyframe at frame 10 with views: the store holds what a backward ReprojectionPropagator gives, step by step,
+    and not what flow alone gives."""
+    from colorize.geometry import ReprojectionPropagator
+
+    labs = [rgb_to_lab(frame) for frame in synthetic_video.rgb[:11]]
+    lum8 = np.stack([luminance_to_uint8(lab[..., 0]) for lab in labs])
+    keyframe = Keyframe(10, lum8[10], labs[10][..., 1:].copy())
+    views = dict(enumerate(synthetic_video.views))
+    store = BackwardStore(tmp_path, 11, (120, 160))
+    (tmp_path / "flow").mkdir()
+    flow_store = BackwardStore(tmp_path / "flow", 11, (120, 160))
+    propagate_backward(lum8, {10: keyframe}, [0], store, PropagationConfig(), views)
+    propagate_backward(lum8, {10: keyframe}, [0], flow_store, PropagationConfig())
+    manual = ReprojectionPropagator(views, direction=-1)
+    manual.reset(keyframe)
+    for t in range(9, -1, -1):
+        np.testing.assert_allclose(store[t].ab, manual.step(lum8[t]).ab, atol=0.07)  # float16 in the store
+    assert np.abs(store[0].ab - flow_store[0].ab).max() > 5.0  # where the reprojection was trusted over the flow
 
 
 def test_backward_store_round_trip_in_float16(tmp_path):
