@@ -6,6 +6,7 @@ and OpenEXR imported only when EXR files are read."""
 from colorize.geometry.camera import (
     CameraView,
     backproject,
+    intrinsics_from_fov,
     pixel_rays,
     project,
     resize_view,
@@ -27,7 +28,8 @@ from colorize.geometry.track import CameraTrack, ResizedViews, read_indexed_npz
 from colorize.geometry.vipe import ViPEOutput, decode_exr_depth, find_vipe_outputs, vipe_output_for
 
 __all__ = [
-    "CameraView", "backproject", "pixel_rays", "project", "resize_view", "scale_intrinsics", "transform",
+    "CameraView", "backproject", "intrinsics_from_fov", "pixel_rays", "project", "resize_view", "scale_intrinsics",
+    "transform",
     "ColorizationProcessor", "DEFAULT_DEPTH_MODEL", "MonocularDepth", "DepthMapWriter", "inverse_depth_preview",
     "read_depth", "read_depth_folder", "VideoFrame",
     "PointCloud", "PointCloudProcessor", "frame_point_cloud", "read_ply", "write_ply",

@@ -30,6 +30,14 @@ class CameraView:
                              f"{self.intrinsics.shape}, {self.pose.shape}")
 
 
+def intrinsics_from_fov(size: tuple[int, int], fov_degrees: float) -> np.ndarray:
+    """(fx, fy, cx, cy) of a pinhole camera with square pixels, ``fov_degrees`` horizontal field of view, principal
+    point at the centre of an image of ``size`` = (H, W)."""
+    height, width = size
+    focal = 0.5 * width / np.tan(np.radians(fov_degrees) / 2)
+    return np.array([focal, focal, (width - 1) / 2, (height - 1) / 2])
+
+
 def scale_intrinsics(intrinsics: np.ndarray, from_size: tuple[int, int], to_size: tuple[int, int]) -> np.ndarray:
     """(fx, fy, cx, cy) of an image of ``from_size`` = (H, W) resized to ``to_size`` (pixel centres kept)."""
     fx, fy, cx, cy = np.asarray(intrinsics, np.float64)

@@ -7,7 +7,8 @@ Layout (frame indices in the file names, any zero padding)::
     FOLDER/poses.npz        optional: data (N, 4, 4) camera-to-world, OpenCV axes, inds (N,)
 
 Without ``intrinsics.npz`` the camera is assumed to have a ``fov_degrees`` horizontal field of view; without
-``poses.npz`` it is assumed not to move (identity pose), which only suits a static camera. Both are logged.
+``poses.npz`` it is assumed not to move (identity pose), which only suits a static camera (logged; the
+pipeline then uses no reprojection and says so).
 """
 
 import logging
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 
 from colorize.errors import InputError
+from colorize.geometry.camera import intrinsics_from_fov
 from colorize.geometry.track import CameraTrack, read_indexed_npz
 from colorize.geometry.vipe import decode_exr_depth
 
@@ -52,12 +54,11 @@ def read_depth_folder(folder: Path, fov_degrees: float = 60.0) -> CameraTrack:
         intrinsics = read_indexed_npz(folder / "intrinsics.npz", (4,))
     else:
         height, width = read_depth(files[min(files)]).shape
-        focal = 0.5 * width / np.tan(np.radians(fov_degrees) / 2)
         logger.warning("%s has no intrinsics.npz: assuming a %.0f-degree horizontal field of view", folder, fov_degrees)
-        intrinsics = dict.fromkeys(files, np.array([focal, focal, (width - 1) / 2, (height - 1) / 2]))
+        intrinsics = dict.fromkeys(files, intrinsics_from_fov((height, width), fov_degrees))
     if (folder / "poses.npz").is_file():
         poses = read_indexed_npz(folder / "poses.npz", (4, 4))
     else:
-        logger.warning("%s has no poses.npz: assuming a static camera", folder)
+        logger.info("%s has no poses.npz: identity poses (a camera that does not move)", folder)
         poses = dict.fromkeys(files, np.eye(4))
     return CameraTrack(lambda index: read_depth(files[index]), files, intrinsics, poses)

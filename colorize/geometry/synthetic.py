@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from colorize.color import compose_lab, luminance_to_uint8, rgb_to_lab
-from colorize.geometry.camera import CameraView, pixel_rays
+from colorize.geometry.camera import CameraView, intrinsics_from_fov, pixel_rays
 from colorize.propagation import ChromaPropagator, Keyframe
 
 ROOM = (np.array([-3.0, -1.5, -3.0]), np.array([3.0, 1.5, 3.0]))  # (min, max) corners, metres; y points down
@@ -84,8 +84,8 @@ def render_video(size: tuple[int, int] = (120, 160), num_frames: int = 48, seed:
                  move: tuple[float, float, float] = (0.6, 0.0, 1.0)) -> SyntheticVideo:
     """Render the scene along :func:`camera_path` at ``size`` = (H, W) with a 60-degree horizontal field of view."""
     height, width = size
-    focal = 0.5 * width / np.tan(np.radians(30))
-    intrinsics = np.array([focal, focal, (width - 1) / 2, (height - 1) / 2])
+    intrinsics = intrinsics_from_fov(size, 60.0)
+    focal = intrinsics[0]
     fine = (height * _SUPERSAMPLE, width * _SUPERSAMPLE)
     fine_intrinsics = np.array([focal * _SUPERSAMPLE, focal * _SUPERSAMPLE, (fine[1] - 1) / 2, (fine[0] - 1) / 2])
     atlas = _texture_atlas(np.random.default_rng(seed))

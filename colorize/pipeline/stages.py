@@ -34,6 +34,7 @@ from colorize.geometry import (
     SegmentChroma,
     SemanticSegmentationProcessor,
     VideoFrame,
+    intrinsics_from_fov,
     read_depth_folder,
     vipe_output_for,
 )
@@ -134,10 +135,8 @@ class FrameStages:
                 if self._depth_maps is not None:
                     self._depth_maps.write(frame.index, prediction, relative=True)
                 return
-            height, width = self.size
-            focal = 0.5 * width / np.tan(np.radians(self.config.geometry.fov_degrees) / 2)
             frame.depth, frame.pose = prediction, np.eye(4)  # camera space: no poses
-            frame.intrinsics = np.array([focal, focal, (width - 1) / 2, (height - 1) / 2])
+            frame.intrinsics = intrinsics_from_fov(self.size, self.config.geometry.fov_degrees)
         else:
             return
         if self._depth_maps is not None:

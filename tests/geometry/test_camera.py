@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from colorize.geometry import CameraView, backproject, project, resize_view, scale_intrinsics
+from colorize.geometry import CameraView, backproject, intrinsics_from_fov, project, resize_view, scale_intrinsics
 
 
 def _view(seed: int = 0) -> CameraView:
@@ -57,3 +57,8 @@ def test_resized_view_sees_the_same_world_points():
 def test_camera_view_rejects_wrong_shapes():
     with pytest.raises(ValueError, match="intrinsics"):
         CameraView(np.ones((4, 4)), np.ones(3), np.eye(4))
+
+
+def test_intrinsics_from_fov_spans_the_field_of_view():
+    fx, fy, cx, cy = intrinsics_from_fov((120, 160), 90.0)
+    assert (fx, fy, cx, cy) == pytest.approx((80.0, 80.0, 79.5, 59.5))  # tan(45°) = 1: focal = half the width
