@@ -1,45 +1,108 @@
-"""TemporalStabilizer: flicker on real frames falls, a true colour change is followed, cuts reset, anchors hold."""
+"""TemporalStabilizer on real frames: global and local flicker fall, true colour changes are followed within 3 frames,
+cuts reset, anchors hold, lookahead outputs every frame once and in order."""
 
+import cv2
 import numpy as np
 import pytest
 
 from colorize.color import compose_lab, luminance_to_uint8, rgb_to_lab, rotate_chroma
-from colorize.metrics import compute_temporal_flows, psnr, warp_error
+from colorize.metrics import color_distribution_consistency, compute_temporal_flows, psnr, warp_error
 from colorize.temporal import StabilizerConfig, TemporalStabilizer, stabilize_sequence
+
+RECOLOURED = (slice(40, 100), slice(50, 130))  # a region of carphone's frames (144x176)
 
 
 @pytest.fixture(scope="module")
 def clip(carphone_frames):
-    """40 carphone frames: (truth RGB, L, uint8 L, true ab)."""
+    """40 carphone frames: (truth RGB, L, uint8 L, true ab) and seeded per-frame global flicker (hue ±20°, gain
+    0.8..1.2: angles, gains)."""
     truth = np.asarray(carphone_frames[:40])
     lab = np.stack([rgb_to_lab(frame) for frame in truth])
-    return truth, lab[..., 0], np.stack([luminance_to_uint8(lum) for lum in lab[..., 0]]), lab[..., 1:]
-
-
-def test_flicker_falls(clip):
-    truth, lum, lum8, true_ab = clip
     rng = np.random.default_rng(0)
-    flicker = np.stack([rotate_chroma(ab, rng.uniform(-20, 20), rng.uniform(0.8, 1.2)) for ab in true_ab])
-    stable = np.stack(list(stabilize_sequence(lum8, flicker)))
+    angles, gains = rng.uniform(-20, 20, len(truth)), rng.uniform(0.8, 1.2, len(truth))
+    return truth, lab[..., 0], np.stack([luminance_to_uint8(lum) for lum in lab[..., 0]]), lab[..., 1:], angles, gains
+
+
+def flickered(ab: np.ndarray, angles: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    return np.stack([rotate_chroma(frame, a, g) for frame, a, g in zip(ab, angles, gains, strict=True)])
+
+
+def compose(lum: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    return np.stack([compose_lab(frame, ab) for frame, ab in zip(lum, chroma, strict=True)])
+
+
+@pytest.mark.parametrize("lookahead", [0, 8])
+def test_global_flicker_falls(clip, lookahead):
+    truth, lum, lum8, true_ab, angles, gains = clip
+    flicker = flickered(true_ab, angles, gains)
+    stable = np.stack(list(stabilize_sequence(lum8, flicker, StabilizerConfig(lookahead=lookahead))))
     flows = compute_temporal_flows(truth)
-    before, after = (np.stack([compose_lab(frame, ab) for frame, ab in zip(lum, chroma, strict=True)])
-                     for chroma in (flicker, stable))
+    before, after = compose(lum, flicker), compose(lum, stable)
     assert warp_error(after, flows) < min(0.7 * warp_error(before, flows), 1.2 * warp_error(truth, flows))
-    assert psnr(after, truth) > psnr(before, truth) + 2.0  # 40 frames at 176x144; the benchmark: +7 to +8 dB
+    # frame by frame, the output's cast walks from frame 0's own flicker to the shot's mean
+    assert color_distribution_consistency(after) < (1.1 if lookahead else 1.2) * color_distribution_consistency(truth)
+    # 40 frames at 176x144; on the whole clips at 640 px the benchmark gives +6 to +15 dB
+    assert psnr(after, truth) > psnr(before, truth) + (3.0 if lookahead else 2.0)
 
 
-def test_true_colour_change_is_followed_within_3_frames(clip):
-    _, _, lum8, true_ab = clip
-    changed = true_ab.copy()
-    region = (slice(40, 100), slice(50, 130))
-    changed[20:, region[0], region[1]] = rotate_chroma(changed[20:, region[0], region[1]], 120.0)
-    stabilizer = TemporalStabilizer()
-    out = [stabilizer.step(lum, ab) for lum, ab in zip(lum8, changed, strict=True)]
-    old_to_new = np.linalg.norm(changed[22][region] - true_ab[22][region], axis=-1).mean()
-    error = np.linalg.norm(out[22][region] - changed[22][region], axis=-1).mean()
-    assert old_to_new > 10.0 and error < 0.2 * old_to_new
-    steady = np.linalg.norm(out[10] - true_ab[10], axis=-1).mean()  # no change: the previous frame is kept
-    assert stabilizer.last_weight.max() > 0.5 and steady < 2.0
+def test_lookahead_starts_a_shot_at_its_mean_cast(clip):
+    """Frame 0's own flicker (here 4°, x0.91) is what a causal stabiliser starts from; with lookahead the output
+    starts near the mean of the first frames' casts, nearer the truth."""
+    _, _, lum8, true_ab, angles, gains = clip
+    flicker = flickered(true_ab, angles, gains)
+    errors = [np.linalg.norm(next(stabilize_sequence(lum8, flicker, StabilizerConfig(lookahead=n))) - true_ab[0],
+                             axis=-1).mean() for n in (0, 8)]
+    assert errors[1] < 0.5 * errors[0]
+
+
+def follow_share(out: np.ndarray, old: np.ndarray, new: np.ndarray) -> float:
+    """Share of the change from ``old`` to ``new`` colours (H, W, 2) still missing in ``out``: mean projection of
+    ``out - new`` onto ``old - new`` over the mean squared change (0: all followed, 1: nothing)."""
+    change = old - new
+    return float(((out - new) * change).sum(-1).mean() / (change * change).sum(-1).mean())
+
+
+@pytest.mark.parametrize("degrees", [120.0, 45.0])
+@pytest.mark.parametrize("lookahead", [0, 8])
+def test_true_colour_change_is_followed_within_3_frames(clip, degrees, lookahead):
+    """An object recoloured at frame 20 (then flickered like the rest): at frame 22 the output has followed at
+    least 90% of the change and is within 1 ab unit of a control run whose object had the new colours all along."""
+    _, _, lum8, true_ab, angles, gains = clip
+    config = StabilizerConfig(lookahead=lookahead)
+    runs = {}
+    for start in (20, 0):  # the event, then the control
+        changed = true_ab.copy()
+        changed[start:, RECOLOURED[0], RECOLOURED[1]] = rotate_chroma(changed[start:, RECOLOURED[0], RECOLOURED[1]],
+                                                                      degrees)
+        runs[start] = changed, np.stack(list(stabilize_sequence(lum8, flickered(changed, angles, gains), config)))
+    (new, out), (_, control) = runs[20], runs[0]
+    old = true_ab[22][RECOLOURED]
+    assert np.linalg.norm(old - new[22][RECOLOURED], axis=-1).mean() > 8.0  # a real change
+    assert follow_share(out[22][RECOLOURED], old, new[22][RECOLOURED]) < \
+        follow_share(control[22][RECOLOURED], old, new[22][RECOLOURED]) + 0.1
+    errors = [np.linalg.norm(run[22][RECOLOURED] - new[22][RECOLOURED], axis=-1).mean() for run in (out, control)]
+    assert errors[0] < errors[1] + 1.0
+
+
+def test_local_flicker_turns_blending_on_and_falls(clip):
+    """Smooth random chroma noise per frame (local flicker, 4 ab units) turns the per-pixel blending on, and the
+    output keeps less than the input of it; global flicker alone hardly needs blending once its cast is out (what
+    is left is the clip's own chroma noise)."""
+    _, _, lum8, true_ab, angles, gains = clip
+    rng = np.random.default_rng(1)
+    noise = np.stack([cv2.resize(rng.standard_normal((7, 8, 2)).astype(np.float32), (176, 144),
+                                 interpolation=cv2.INTER_CUBIC) for _ in true_ab])
+    weights = []
+    for amplitude in (0.0, 4.0):
+        chroma = flickered(true_ab, angles, gains) + amplitude * noise
+        stabilizer = TemporalStabilizer()
+        out = np.stack([stabilizer.step(frame, ab) for frame, ab in zip(lum8, chroma, strict=True)])
+        weights.append(float(stabilizer.last_weight.max()))
+    assert weights[0] < 0.3 and weights[1] > max(0.5, 2 * weights[0])
+    # the frame-to-frame change of the error: the local noise the output keeps, against what the input has
+    kept = np.linalg.norm(np.diff(out[10:] - true_ab[10:], axis=0), axis=-1).mean()
+    given = np.linalg.norm(np.diff(4.0 * noise[10:], axis=0), axis=-1).mean()
+    assert kept < 0.7 * given
 
 
 def test_scene_cut_resets_and_keyframe_anchors(bikes_frames):
@@ -51,11 +114,27 @@ def test_scene_cut_resets_and_keyframe_anchors(bikes_frames):
     out = [stabilizer.step(lum, ab, anchor if t == 0 else None) for t, (lum, ab) in enumerate(zip(lum8, lab[..., 1:]))]
     assert stabilizer.cuts == [5]
     np.testing.assert_array_equal(out[0], anchor)
-    np.testing.assert_array_equal(out[5], lab[5, ..., 1:])  # the new shot's own colours, nothing carried over
+    np.testing.assert_allclose(out[5], lab[5, ..., 1:], atol=1e-4)  # the new shot's own colours, nothing carried
+
+
+def test_lookahead_outputs_every_frame_once_in_order(clip):
+    _, _, lum8, true_ab, _, _ = clip
+    stabilizer = TemporalStabilizer(StabilizerConfig(lookahead=5))
+    counts = [len(stabilizer.push(lum, ab)) for lum, ab in zip(lum8[:12], true_ab[:12], strict=True)]
+    assert counts == [0] * 5 + [1] * 7 and len(stabilizer.flush()) == 5 and stabilizer.flush() == []
+    with pytest.raises(ValueError, match="lookahead=5"):
+        stabilizer.step(lum8[0], true_ab[0])
+    same = list(stabilize_sequence(lum8[:12], true_ab[:12], StabilizerConfig(lookahead=5)))
+    assert len(same) == 12  # the true colours (no flicker) come back nearly as they are
+    assert max(np.abs(a - b).mean() for a, b in zip(same, true_ab[:12], strict=True)) < 0.5
 
 
 def test_bad_config_and_input():
     with pytest.raises(ValueError, match="temporal_weight"):
         StabilizerConfig(temporal_weight=1.5)
+    with pytest.raises(ValueError, match="lookahead"):
+        StabilizerConfig(lookahead=-1)
+    with pytest.raises(ValueError, match="cast_tolerance"):
+        StabilizerConfig(cast_tolerance=-1.0)
     with pytest.raises(ValueError, match="expected"):
         TemporalStabilizer().step(np.zeros((4, 4), np.float32), np.zeros((4, 4, 2), np.float32))
