@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ground-truth", metavar="GT.mp4", help="colour video to score against ('input': its own)")
     parser.add_argument("--test-dataset", type=Path, metavar="PATH", help="with --evaluate-models: dataset folder")
     parser.add_argument("--config", type=Path, help="YAML settings: inference_steps, guidance_scale, temporal_weight, "
-                        "propagation, output (default: configs/pipeline/colorization.yaml)")
+                        "temporal_lookahead, propagation, output (default: configs/pipeline/colorization.yaml)")
     parser.add_argument("--inference-steps", type=int, metavar="N",
                         help="diffusion denoising steps (default: the config's inference_steps, 25)")
     parser.add_argument("--memory-efficient", action="store_true", help="CPU offload, attention slicing, VAE tiling")

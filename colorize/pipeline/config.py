@@ -65,12 +65,13 @@ class PipelineConfig:
     device: str = "auto"  # auto | cpu | cuda (propagation itself runs on the CPU with OpenCV)
     # The colorizer: a model id of colorize.models (propagation, stable_diffusion_inpaint, stable_diffusion_xl,
     # controlnet_colorization, unet), a Hugging Face id or a local folder. Only propagation runs in this program;
-    # the others run in enhanced_inference.py, which reads inference_steps, guidance_scale and temporal_weight
-    # (and propagation, output) from the same YAML.
+    # the others run in enhanced_inference.py, which reads inference_steps, guidance_scale, temporal_weight,
+    # temporal_lookahead (and propagation, output) from the same YAML.
     colorization_model: str = "propagation"
     inference_steps: int = 25  # diffusion denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
     temporal_weight: float = 0.8  # 0..1: most of the previous frame's chroma the stabiliser keeps (colorize.temporal)
+    temporal_lookahead: int = 8  # frames the stabiliser sees before writing one (0: causal, frame by frame)
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
     geometry: GeometryConfig = field(default_factory=GeometryConfig)
     semantic: SemanticConfig = field(default_factory=SemanticConfig)
@@ -87,3 +88,5 @@ class PipelineConfig:
             raise ValueError(f"guidance_scale must be >= 0, got {self.guidance_scale}")
         if not 0.0 <= self.temporal_weight <= 1.0:
             raise ValueError(f"temporal_weight must be in [0, 1], got {self.temporal_weight}")
+        if self.temporal_lookahead < 0:
+            raise ValueError(f"temporal_lookahead must be >= 0, got {self.temporal_lookahead}")

@@ -5,7 +5,8 @@ the frame loop (chroma per frame, then composing, scoring and writing the output
 thread that composes it under its luminance, scores it against the ground truth and writes it
 (:class:`~colorize.pipeline.outputs.RunOutputs`), in order. Propagation and encoding overlap; at most
 ``OUTPUT_QUEUE`` frames wait, so memory stays flat. On 2 cores, where the optical flow already uses both, the
-overlap gained 3% (19.1 -> 19.7 fps at 640x360).
+overlap gained 3% (19.1 -> 19.7 fps at 640x360). A temporal stabiliser, when given, sits between the two; with
+lookahead it holds its frames back until it has seen enough of what follows.
 """
 
 import os
@@ -17,13 +18,14 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from colorize.color import compose_lab, luminance_to_gray, rgb_to_luminance
+from colorize.color import compose_lab, luminance_to_gray, luminance_to_uint8, rgb_to_luminance
 from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 
 if TYPE_CHECKING:
     from colorize.pipeline.quality import QualityMeter
+    from colorize.temporal import TemporalStabilizer
 
 OUTPUT_QUEUE = 4  # frames colorized ahead of the output thread
 
@@ -31,12 +33,18 @@ ChromaFn = Callable[[int, np.ndarray], np.ndarray]  # (frame index, (H, W) L in 
 
 
 def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn,
-                 truth_frames: Iterable[np.ndarray] | None = None, quality: "QualityMeter | None" = None) -> int:
+                 truth_frames: Iterable[np.ndarray] | None = None, quality: "QualityMeter | None" = None,
+                 stabilizer: "TemporalStabilizer | None" = None, anchors: dict[int, np.ndarray] | None = None) -> int:
     """Colorize ``frames`` ((H, W, 3) uint8 RGB, in order) into ``out``; returns how many frames were written.
 
+    ``stabilizer``: the chroma goes through it (:meth:`~colorize.temporal.TemporalStabilizer.push`, anchored to
+    ``anchors``: frame index -> (H, W, 2) true ab of a keyframe) and each frame is written once it comes out.
     An error on either thread stops the loop and is raised here (the caller's ``atomic_dir`` then leaves nothing).
     """
     truths = iter(truth_frames) if truth_frames is not None else None
+    anchors = anchors or {}
+    waiting: deque[tuple[int, np.ndarray, np.ndarray | None]] = deque()  # frames whose chroma is not out yet
+    pending: deque[Future] = deque()
 
     def finish(index: int, lum: np.ndarray, ab: np.ndarray, truth: np.ndarray | None) -> None:
         colorized = compose_lab(lum, ab)
@@ -44,17 +52,26 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             quality.update(index, colorized, truth)
         out.write(index, luminance_to_gray(lum), colorized, truth)
 
+    def submit(chromas: list[np.ndarray]) -> None:
+        for ab in chromas:  # in order: the chroma of the oldest waiting frames
+            index, lum, truth = waiting.popleft()
+            pending.append(output_thread.submit(finish, index, lum, ab, truth))
+            while len(pending) > OUTPUT_QUEUE:
+                pending.popleft().result()  # also raises the output thread's errors here
+
     count = 0
-    pending: deque[Future] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-output") as output_thread:
         for index, frame in enumerate(frames):
             lum = rgb_to_luminance(frame)
             ab = chroma(index, lum)
-            truth = next(truths) if truths is not None else None
-            pending.append(output_thread.submit(finish, index, lum, ab, truth))
-            while len(pending) > OUTPUT_QUEUE:
-                pending.popleft().result()  # also raises the output thread's errors here
+            waiting.append((index, lum, next(truths) if truths is not None else None))
+            if stabilizer is None:
+                submit([ab])
+            else:
+                submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
             count += 1
+        if stabilizer is not None:
+            submit(stabilizer.flush())
         for job in pending:
             job.result()
     return count

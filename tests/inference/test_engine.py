@@ -5,11 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from colorize.color import rgb_to_lab, rotate_chroma
+from colorize.color import compose_lab, luminance_to_uint8, rgb_to_lab, rgb_to_luminance, rotate_chroma
 from colorize.errors import ColorizeError
 from colorize.inference import EnhancedColorizationInference, InferenceConfig
-from colorize.io import iter_frames
+from colorize.io import iter_frames, read_image
 from colorize.models import Colorizer, ModelNeeds
+from colorize.temporal import StabilizerConfig, stabilize_sequence
 
 pytestmark = pytest.mark.usefixtures("restore_logging")
 LAYOUT = ["colorized_frames", "final_colorized_video.mp4", "frames", "run.json", "visualization"]
@@ -53,6 +54,25 @@ def test_any_colorizer_goes_through_the_stabiliser(clips, small_frames, tmp_path
     assert (jumps < 1.5) if temporal else (jumps > 3.0)
 
 
+@pytest.mark.parametrize("lookahead", [0, 3, 8])
+def test_every_frame_is_written_once_in_order_whatever_the_lookahead(clips, small_frames, tmp_path, lookahead):
+    """The stabiliser holds ``lookahead`` frames back (all 8 here with lookahead 8, out at the flush); each
+    written frame is the stabiliser's output for that very frame."""
+    truth_ab = np.stack([rgb_to_lab(frame)[..., 1:] for frame in small_frames])
+    config = InferenceConfig(stabilizer=StabilizerConfig(lookahead=lookahead))
+    engine = EnhancedColorizationInference(device="cpu", config=config)
+    engine._models["flicker"] = FlickerColorizer(truth_ab)
+    engine.process_video(clips["a"], tmp_path / "out", "flicker")
+
+    lum = [rgb_to_luminance(frame) for frame in iter_frames(clips["a"])]
+    flicker = FlickerColorizer(truth_ab).colorize(np.stack(lum))
+    expected = stabilize_sequence([luminance_to_uint8(x) for x in lum], list(flicker), config.stabilizer)
+    written = sorted((tmp_path / "out" / "colorized_frames").iterdir())
+    assert [int(p.stem) for p in written] == list(range(8))
+    for path, x, ab in zip(written, lum, expected, strict=True):
+        assert np.abs(read_image(path).astype(int) - compose_lab(x, ab).astype(int)).max() <= 1
+
+
 def test_automatic_choice_without_reference_fails_in_one_line(clips, tmp_path, empty_cache):
     with pytest.raises(ColorizeError, match="No model is usable here"):
         EnhancedColorizationInference(device="cpu").process_video(clips["a"], tmp_path / "out")
@@ -64,7 +84,9 @@ def test_settings_come_from_the_pipeline_yaml():
     from colorize.inference import InferenceConfig
     from colorize.pipeline.config import PipelineConfig
 
-    pipeline = load_config(PipelineConfig, None, {"inference_steps": 7, "guidance_scale": 2.0, "temporal_weight": 0.3})
+    pipeline = load_config(PipelineConfig, None, {"inference_steps": 7, "guidance_scale": 2.0, "temporal_weight": 0.3,
+                                                  "temporal_lookahead": 4})
     config = InferenceConfig.from_pipeline_config(pipeline, inference_steps=9)
     assert (config.inference_steps, config.guidance_scale, config.stabilizer.temporal_weight) == (9, 2.0, 0.3)
+    assert config.stabilizer.lookahead == 4 and InferenceConfig().stabilizer.lookahead == 8
     assert config.propagation == pipeline.propagation and config.output == pipeline.output
