@@ -1,7 +1,7 @@
 """3D guidance: camera geometry (depth, intrinsics, poses) from ViPE's output, a depth folder or a depth model,
 point-cloud splatting and reprojection-guided propagation, the per-frame stages (segmentation, depth maps, point
-clouds, colorization, semantic chroma consistency), and a rendered test scene. ViPE is only ever run as a command
-and OpenEXR imported only when EXR files are read."""
+clouds, colorization, segments tracked over the shot, semantic chroma consistency), and a rendered test scene.
+ViPE is only ever run as a command and OpenEXR imported only when EXR files are read."""
 
 from colorize.geometry.camera import (
     CameraView,
@@ -18,6 +18,7 @@ from colorize.geometry.depth import DEFAULT_DEPTH_MODEL, MonocularDepth
 from colorize.geometry.depthmaps import DepthMapWriter, inverse_depth_preview
 from colorize.geometry.folder import read_depth, read_depth_folder
 from colorize.geometry.frame import VideoFrame
+from colorize.geometry.instances import SegmentTracker, SegmentTrackerConfig
 from colorize.geometry.pointcloud import PointCloud, PointCloudProcessor, frame_point_cloud, read_ply, write_ply
 from colorize.geometry.reprojection import ReprojectionConfig, ReprojectionPropagator
 from colorize.geometry.segments import SegmentChroma, SegmentChromaConfig, segment_means
@@ -31,7 +32,7 @@ __all__ = [
     "CameraView", "backproject", "intrinsics_from_fov", "pixel_rays", "project", "resize_view", "scale_intrinsics",
     "transform",
     "ColorizationProcessor", "DEFAULT_DEPTH_MODEL", "MonocularDepth", "DepthMapWriter", "inverse_depth_preview",
-    "read_depth", "read_depth_folder", "VideoFrame",
+    "read_depth", "read_depth_folder", "VideoFrame", "SegmentTracker", "SegmentTrackerConfig",
     "PointCloud", "PointCloudProcessor", "frame_point_cloud", "read_ply", "write_ply",
     "ReprojectionConfig", "ReprojectionPropagator", "SegmentChroma", "SegmentChromaConfig", "segment_means",
     "DEFAULT_SEGMENTATION_MODEL", "SemanticSegmentationProcessor", "splat",

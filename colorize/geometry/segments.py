@@ -1,9 +1,10 @@
 """Semantic consistency: each segment's mean chroma held close to its running statistics over the shot.
 
-Propagated colours drift where the flow slowly loses track; a semantic segment (here: all pixels of one class of
-:class:`~colorize.geometry.SemanticSegmentationProcessor`'s labels, which are smoothed over time; not an instance
-tracked by motion) should keep its colour over a shot. Per frame, for every segment covering at least
-``min_fraction`` of the frame (chroma ab in raw Lab units, about [-128, 127]):
+Propagated colours drift where the flow slowly loses track; a semantic segment should keep its colour over a shot.
+In the pipeline a segment is a connected region of one class followed over the shot by
+:class:`~colorize.geometry.SegmentTracker`, so two objects of one class keep their own statistics (with class labels
+as segments, they would share one, and the drift of one would be corrected on both). Per frame, for every segment
+covering at least ``min_fraction`` of the frame (chroma ab in raw Lab units, about [-128, 127]):
 
 - ``m``: the segment's mean ab in this frame; ``R``: its running mean over the shot so far (starts at ``m`` the
   first time the segment is seen);

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from colorize.geometry.depth import DEFAULT_DEPTH_MODEL
+from colorize.geometry.instances import SegmentTrackerConfig
 from colorize.geometry.segments import SegmentChromaConfig
 from colorize.propagation.video import PropagationConfig
 
@@ -46,11 +47,12 @@ class GeometryConfig:
 
 @dataclass
 class SemanticConfig:
-    """Semantic segmentation of every frame, and the chroma consistency of its segments over each shot."""
+    """Semantic segmentation of every frame, its segments tracked over each shot, and their chroma consistency."""
 
     model: str = "none"  # none | upernet (openmmlab/upernet-convnext-small) | a transformers segmentation model
     momentum: float = 0.5  # label smoothing over time: weight of the previous frames' class probabilities, [0, 1)
     masks: bool = True  # semantic_masks/: label PNG per frame (class ids), at the working size
+    tracking: SegmentTrackerConfig = field(default_factory=SegmentTrackerConfig)
     consistency: SegmentChromaConfig = field(default_factory=SegmentChromaConfig)
 
     def __post_init__(self) -> None:

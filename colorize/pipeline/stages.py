@@ -11,9 +11,11 @@ What each geometry source gives (all at the working size, ``propagation.max_side
   ``depth_maps/`` in millimetres and camera-space point clouds (assumed field of view); a relative one (the default
   Depth Anything) only normalised inverse-depth maps, because relative depth has no scale to lift points with.
 
-``semantic``: labels per frame (``semantic_masks/``), and each segment's mean chroma held to its running mean over
-the shot (:class:`~colorize.geometry.SegmentChroma`; restarted at every scene cut and keyframe). Point clouds carry
-the output colours and, with segmentation on, the labels.
+``semantic``: class labels per frame (``semantic_masks/``); the connected components of each class tracked over the
+shot by optical flow (:class:`~colorize.geometry.SegmentTracker`: segment ids, ``VideoFrame.semantic_segments``), and
+each tracked segment's mean chroma held to its running mean (:class:`~colorize.geometry.SegmentChroma`), so two
+objects of one class keep their own colours. Both restart at every scene cut and keyframe. Point clouds carry the
+output colours and, with segmentation on, the class labels.
 """
 
 import logging
@@ -32,6 +34,7 @@ from colorize.geometry import (
     PointCloudProcessor,
     ResizedViews,
     SegmentChroma,
+    SegmentTracker,
     SemanticSegmentationProcessor,
     VideoFrame,
     intrinsics_from_fov,
@@ -77,6 +80,7 @@ class FrameStages:
         if semantic.model != "none":
             source = DEFAULT_SEGMENTATION_MODEL if semantic.model == "upernet" else semantic.model
             self.segmenter = SemanticSegmentationProcessor(source, semantic.momentum, resolve_device(device))
+        self.tracker = SegmentTracker(semantic.tracking) if self.segmenter is not None else None
         self.consistency = SegmentChroma(semantic.consistency) if self.segmenter is not None else None
         self._depth_maps: DepthMapWriter | None = None
         self._points: PointCloudProcessor | None = None
@@ -105,7 +109,8 @@ class FrameStages:
         Propagation at the working size, then each stage on the frame; the chroma is upsampled under ``lum`` last.
         """
         small = resize(lum, self.size)
-        ab = propagation(luminance_to_uint8(small)).ab
+        lum8 = luminance_to_uint8(small)
+        ab = propagation(lum8).ab
         restart = index in propagation.references or index in propagation.cuts[-1:]
         frame = VideoFrame(index=index, gray=luminance_to_gray(small))
         self._geometry(frame)
@@ -117,8 +122,10 @@ class FrameStages:
                 write_png(self._masks / f"{index:0{self._digits}d}.png",
                           labels.astype(np.uint8 if labels.max() < 256 else np.uint16))
             if restart:
+                self.tracker.reset()
                 self.consistency.reset()
-            ab = self.consistency(ab, labels)
+            frame.semantic_segments = self.tracker(labels, lum8)
+            ab = self.consistency(ab, frame.semantic_segments)
         if self._points is not None and index % self._points.every == 0:
             frame.colorized_rgb = compose_lab(small, ab)
             self._points(frame)
