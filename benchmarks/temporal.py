@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Temporal stabiliser benchmark: flicker added to the true colours of each bundled clip, then taken out.
 
-    python benchmarks/temporal.py [--lookahead 0 8] [--max-frames N] [--width 640] [--clips ...]
+    python benchmarks/temporal.py [--lookahead 0 8] [--max-frames N] [--width 640] [--clips ...] [--plot PNG]
 
 Frames are resized to ``--width`` px wide (carphone is enlarged). Each frame's true chroma (CIE Lab ab) is corrupted
 by a random hue rotation, uniform in ±20°, and a random chroma gain in [0.8, 1.2] (seeded): the flickering input a
@@ -9,7 +9,8 @@ per-frame colorizer would give. :class:`colorize.temporal.TemporalStabilizer` st
 only, once per ``--lookahead`` (0: frame by frame, as ``step()``; N: each frame output once N more were seen).
 Per clip, a markdown table: warping error (Lai et al., flows on the ground truth; also divided by the ground
 truth's own), CDC (and the ground truth's), PSNR to the true colours (of the clip's mean squared error, as some
-frames are exact), and the stabiliser's frames per second.
+frames are exact), and the stabiliser's frames per second. ``--plot`` draws each clip's per-frame error to the
+true colours (mean |Δab|), flickering input against every stabilised run, with the ground truth's scene cuts.
 
 Ghosting (the output must follow true colour changes within 3 frames) is checked at every scene cut of the ground
 truth (a colour-histogram change between consecutive frames above 30 times the clip's median) and on recoloured
@@ -21,6 +22,7 @@ import argparse
 import dataclasses
 import logging
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -158,8 +160,10 @@ def run_clip(name: str, width: int, max_frames: int | None, configs: dict[str, S
     result = {"clip": name, "size": f"{truth.shape[2]}x{truth.shape[1]}", "frames": len(truth), "fps": {},
               "cuts": {}, "truth cuts": truth_cuts(truth)}
     events = {}
+    result["error"] = {"flickering input": mean_error(flicker_ab, true_ab)}
     for label, config in configs.items():
         output_ab, result["fps"][label], result["cuts"][label] = stabilise(lum, flicker_ab, config)
+        result["error"][label] = mean_error(output_ab, true_ab)
         videos[label] = compose_video(lum, output_ab)
         events[label] = ghost_events(name, lum, true_ab, flicker_ab, output_ab, angles, gains, result["truth cuts"],
                                      config)
@@ -167,6 +171,33 @@ def run_clip(name: str, width: int, max_frames: int | None, configs: dict[str, S
                                 "psnr": clip_psnr(video, truth) if label != "ground truth" else float("inf")}
                         for label, video in videos.items()}
     return result, events
+
+
+def mean_error(ab: np.ndarray, true_ab: np.ndarray) -> np.ndarray:
+    """(T,) mean |Δab| per frame (ab units) of (T, H, W, 2) chroma against the true chroma."""
+    return np.array([np.linalg.norm(frame - truth, axis=-1).mean() for frame, truth in zip(ab, true_ab, strict=True)])
+
+
+def plot_errors(results: list[dict], path: Path) -> None:
+    """``path`` (PNG): per clip, the per-frame mean |Δab| to the true colours of each video, cuts dotted."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9.0, 2.4 * len(results)), layout="constrained")
+    for axes, result in zip(figure.subplots(len(results), 1, squeeze=False)[:, 0], results, strict=True):
+        for label, error in result["error"].items():
+            axes.plot(error, linewidth=1.0 if label == "flickering input" else 1.4, label=label,
+                      color="0.6" if label == "flickering input" else None)
+        for cut in result["truth cuts"]:
+            axes.axvline(cut, color="black", linestyle=":", linewidth=0.8)
+        axes.set_title(f"{result['clip']} ({result['size']})", fontsize=10)
+        axes.set_ylabel("mean |Δab| to truth")
+        axes.set_ylim(bottom=0)
+    axes.set_xlabel("frame (dotted: scene cuts of the ground truth)")
+    figure.axes[0].legend(fontsize=8, loc="upper right")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    FigureCanvasAgg(figure)
+    figure.savefig(path, format="png", dpi=100)
 
 
 def clip_table(result: dict, labels: list[str]) -> str:
@@ -203,14 +234,17 @@ def main() -> None:
                         help="stabiliser lookahead(s) in frames, one row each (default: 0 8)")
     parser.add_argument("--temporal-weight", type=float, default=StabilizerConfig.temporal_weight)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plot", type=Path, metavar="PNG", help="also draw the per-frame errors to this PNG")
     args = parser.parse_args()
     configure_logging(logging.WARNING)
     configs = {f"stabilised, lookahead {n}": StabilizerConfig(temporal_weight=args.temporal_weight, lookahead=n)
                for n in args.lookahead}
     rng = np.random.default_rng(args.seed)
     events: dict[str, list[Event]] = {label: [] for label in configs}
+    results = []
     for name in args.clips:
         result, clip_events = run_clip(name, args.width, args.max_frames, configs, rng)
+        results.append(result)
         print(clip_table(result, list(configs)) + "\n", flush=True)
         for label, found in clip_events.items():
             events[label] += found
@@ -220,6 +254,9 @@ def main() -> None:
         print(f"{label}:\n\n| clip | event | change | frame 0 / 1 / 2 | control, frame 2 | follows within 3 frames |\n"
               "|---|---|---:|---|---:|---|")
         print("\n".join(event.row() for event in found) + "\n")
+    if args.plot:
+        plot_errors(results, args.plot)
+        print(f"plot: {args.plot}")
 
 
 if __name__ == "__main__":
