@@ -3,7 +3,7 @@
 
     python enhanced_inference.py --input INPUT.mp4 --output DIR [--model ID] [--reference IMG | --keyframes DIR]
         [--ground-truth GT.mp4] [--device auto|cpu|cuda] [--inference-steps N] [--mixed-precision no|fp16|bf16]
-        [--memory-efficient] [--no-temporal] [--max-frames N] [--overwrite]
+        [--memory-efficient] [--no-temporal | --temporal-lookahead N] [--max-frames N] [--overwrite]
     python enhanced_inference.py --input FOLDER --output DIR ...          # every video of FOLDER (a batch)
     python enhanced_inference.py --batch --video-list LIST.txt --output DIR ...
     accelerate launch enhanced_inference.py --batch --video-list LIST.txt --output DIR ...   # shared by processes
@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="diffusion denoising steps (default: the config's inference_steps, 25)")
     parser.add_argument("--memory-efficient", action="store_true", help="CPU offload, attention slicing, VAE tiling")
     parser.add_argument("--no-temporal", action="store_true", help="skip the temporal stabiliser")
+    parser.add_argument("--temporal-lookahead", type=int, metavar="N",
+                        help="frames the stabiliser sees before writing one (default: the config's, 8; 0: causal)")
     parser.add_argument("--max-frames", type=int, metavar="N", help="only the first N frames of each video")
     parser.add_argument("--overwrite", action="store_true", help="replace outputs of a previous run")
     parser.add_argument("--reference", type=Path, metavar="IMG",
@@ -100,7 +102,9 @@ def colorize_videos(args: argparse.Namespace) -> int:
            "temporal": not args.no_temporal}
     if args.inference_steps is not None:
         cli["inference_steps"] = args.inference_steps
-    config = InferenceConfig.from_pipeline_config(load_config(PipelineConfig, args.config or DEFAULT_CONFIG), **cli)
+    overrides = {} if args.temporal_lookahead is None else {"temporal_lookahead": args.temporal_lookahead}
+    pipeline = load_config(PipelineConfig, args.config or DEFAULT_CONFIG, overrides)
+    config = InferenceConfig.from_pipeline_config(pipeline, **cli)
     engine = EnhancedColorizationInference(device=args.device, config=config)
     options = {"reference": args.reference, "keyframes": args.keyframes, "max_frames": args.max_frames}
     if not batch:

@@ -94,6 +94,11 @@ def test_one_video(script, clips, tmp_path, capsys):
                                               "8 frames, ")
     assert script.main(args) == 2  # the previous run is kept unless --overwrite
     assert "use --overwrite" in capsys.readouterr().err
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["temporal"]["lookahead"] == 8  # the YAML's
+    assert script.main([*args, "--overwrite", "--temporal-lookahead", "0"]) == 0
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["temporal"]["lookahead"] == 0
+    assert script.main([*args, "--overwrite", "--temporal-lookahead", "-1"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "error: config: temporal_lookahead must be >= 0, got -1"
 
 
 def test_batch_from_a_list(script, clips, tmp_path, capsys):
