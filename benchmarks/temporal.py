@@ -92,8 +92,8 @@ def truth_cuts(truth: np.ndarray) -> list[int]:
 
 def follow_errors(ab: np.ndarray, truth_ab: np.ndarray, start: int, region: tuple[slice, slice]) -> list[float]:
     """Mean |Δab| to the true chroma inside ``region`` for the first frames of an event at ``start``."""
-    frames = range(start, min(start + FOLLOW_FRAMES, len(ab)))
-    return [float(np.linalg.norm(ab[t][region] - truth_ab[t][region], axis=-1).mean()) for t in frames]
+    frames = slice(start, start + FOLLOW_FRAMES)
+    return mean_error(ab[frames][:, region[0], region[1]], truth_ab[frames][:, region[0], region[1]]).tolist()
 
 
 @dataclasses.dataclass

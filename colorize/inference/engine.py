@@ -52,9 +52,9 @@ class InferenceConfig:
     inference_steps: int = 25  # diffusion denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
     temporal: bool = True  # run every model's output through colorize.temporal (False: --no-temporal)
-    # Lookahead 8: each frame is written once 8 more were seen, so a shot starts at its mean colour cast
-    # (benchmarks/temporal.py: bigbuckbunny CDC 1.08x the ground truth's, against 1.36x frame by frame).
-    stabilizer: StabilizerConfig = field(default_factory=lambda: StabilizerConfig(lookahead=8))
+    # The pipeline YAML's defaults: lookahead 8, each frame written once 8 more were seen, so a shot starts at its
+    # mean colour cast (benchmarks/temporal.py: bigbuckbunny CDC 1.08x the ground truth's, 1.36x frame by frame).
+    stabilizer: StabilizerConfig = field(default_factory=lambda: stabilizer_config(PipelineConfig()))
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -62,11 +62,14 @@ class InferenceConfig:
     def from_pipeline_config(cls, pipeline: PipelineConfig, **overrides: Any) -> "InferenceConfig":
         """The settings of ``configs/pipeline/colorization.yaml`` (inference steps, guidance, temporal weight,
         propagation, outputs), with ``overrides`` (command-line options) on top."""
-        stabilizer = dataclasses.replace(StabilizerConfig(), temporal_weight=pipeline.temporal_weight,
-                                         lookahead=pipeline.temporal_lookahead)
         return cls(**{"inference_steps": pipeline.inference_steps, "guidance_scale": pipeline.guidance_scale,
-                      "stabilizer": stabilizer, "propagation": pipeline.propagation, "output": pipeline.output,
-                      **overrides})
+                      "stabilizer": stabilizer_config(pipeline), "propagation": pipeline.propagation,
+                      "output": pipeline.output, **overrides})
+
+
+def stabilizer_config(pipeline: PipelineConfig) -> StabilizerConfig:
+    """The stabiliser settings of the pipeline YAML (``temporal_weight``, ``temporal_lookahead``)."""
+    return StabilizerConfig(temporal_weight=pipeline.temporal_weight, lookahead=pipeline.temporal_lookahead)
 
 
 class EnhancedColorizationInference:
