@@ -1,5 +1,6 @@
 """This project's propagator (keyframe chroma through a composed, re-anchored flow map) on real video."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -20,7 +21,7 @@ def results(carphone_lab, run_propagator):
     """(steps, per-frame PSNR of frames 1..39) for the baselines and the anchored propagator with and without fill."""
     propagators = {
         "gray": GrayPropagator(), "copy": CopyPropagator(), "chain": ChainPropagator(),
-        "anchored": AnchoredPropagator(), "anchored_fill": AnchoredPropagator(AnchoredConfig(fill=True)),
+        "anchored": AnchoredPropagator(), "anchored_no_fill": AnchoredPropagator(AnchoredConfig(fill=False)),
     }
     return {name: run_propagator(p, carphone_lab, NUM_FRAMES) for name, p in propagators.items()}
 
@@ -29,21 +30,19 @@ def _mean(results, name) -> float:
     return float(results[name][1].mean())
 
 
-# Mean PSNR (dB) over frames 1..39, measured: gray 26.68, copy 35.51, chain 37.09,
-# anchored (default, no fill) 38.68, anchored with the optional edge-aware fill 35.71.
-# `benchmarks/propagation.py --clips carphone --width 176 --max-frames 40` prints the same figures.
+# Mean PSNR (dB) over frames 1..39, measured: gray 26.68, copy 35.51, chain 37.09, anchored 38.73
+# (without the hole fill 38.74). `benchmarks/propagation.py --clips carphone --width 176 --max-frames 40`
+# prints the same figure for the default.
 def test_anchored_beats_copy_and_chain(results):
     anchored = _mean(results, "anchored")
-    assert anchored > _mean(results, "chain") + 1.0  # measured +1.59 dB
-    assert anchored > _mean(results, "copy") + 2.0  # measured +3.17 dB
+    assert anchored > _mean(results, "chain") + 1.0  # measured +1.64 dB
+    assert anchored > _mean(results, "copy") + 2.0  # measured +3.22 dB
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known limitation, why fill is off by default: the optional edge-aware fill lowers PSNR on carphone frames "
-    "0-39 from 38.53 dB to 35.71 dB; on frame 1 the filled pixels' mean |Δab| rises from 1.52 to 3.61 (filling "
-    "even the *true* chroma with those weights gives 3.57): confidences are not calibrated for it"))
-def test_fill_does_not_hurt(results):
-    assert _mean(results, "anchored_fill") > _mean(results, "anchored") - 0.5
+def test_fill_leaves_sharp_native_frames_alone(results):
+    # carphone at its native 176x144 is sharp: a shifted texture mismatches by about its own gradient energy, which
+    # the hole test allows for. Without that test 5 % of the pixels counted as holes and the fill cost 1.3 dB here.
+    assert _mean(results, "anchored") > _mean(results, "anchored_no_fill") - 0.1
 
 
 def test_anchored_resists_drift(results):
@@ -120,3 +119,31 @@ def test_key_flow_every_other_frame(carphone_lab, run_propagator):
     assert np.abs(other[-1].ab - every[-1].ab).mean() < 0.5
     with pytest.raises(ValueError, match="key_flow_every"):
         AnchoredConfig(key_flow_every=0)
+
+
+def _square_uncovering(t: int, height: int = 96, width: int = 128, side: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """Frame t of a bright red square moving 3 px a frame to the right over a static, textured green background:
+    (H, W) uint8 luminance and (H, W, 2) true chroma. The background it uncovers was never seen in frame 0."""
+    rng = np.random.default_rng(0)
+    lum = cv2.GaussianBlur(rng.uniform(60, 180, (height, width)).astype(np.float32), (0, 0), 1.5)
+    ab = np.broadcast_to(np.float32([-25.0, 25.0]), (height, width, 2)).copy()
+    top, left = (height - side) // 2, 20 + 3 * t
+    lum[top:top + side, left:left + side], ab[top:top + side, left:left + side] = 235.0, (50.0, 30.0)
+    return lum.astype(np.uint8), ab
+
+
+def test_fill_gives_uncovered_background_its_neighbours_colour():
+    # The flow drags the square's red into the strip it uncovers; no keyframe pixel matches there either. The hole
+    # fill takes the colour of the background around it instead (it does not cross the square's edge).
+    frames = [_square_uncovering(t) for t in range(9)]
+    errors = {}
+    for fill in (True, False):
+        propagator = AnchoredPropagator(AnchoredConfig(fill=fill))
+        propagator.reset(Keyframe(0, *frames[0]))
+        for lum8, _ in frames[1:]:
+            step = propagator.step(lum8)
+        error = np.abs(step.ab - frames[-1][1]).sum(-1)
+        errors[fill] = error[36:60, 20:44].mean(), np.delete(error, np.s_[20:44], axis=1).mean()
+    # Measured mean |Δa| + |Δb| in the uncovered strip: 0.12 with the fill, 8.33 without; elsewhere 0.13 and 0.45.
+    assert errors[True][0] < 1.0 and errors[False][0] > 5.0
+    assert errors[True][1] < 0.5

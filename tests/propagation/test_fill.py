@@ -83,3 +83,24 @@ def test_fills_holes_in_real_photos(name):
     # Measured mean |Δab| in the holes: 3.1 / 4.3 / 2.5 vs 11.8 / 28.9 / 15.5 for leaving them gray.
     assert np.abs(out - truth)[hole].mean() < 0.35 * np.abs(truth)[hole].mean()
     np.testing.assert_array_equal(out[~hole], truth[~hole])
+
+
+@pytest.mark.parametrize("max_side", [None, 320, 160])
+def test_reduced_size_fill_keeps_confident_values_and_fills_holes(max_side):
+    # The spread may run on a smaller copy (chroma is low-frequency); pixels of weight 1 stay exact either way.
+    lab = rgb_to_lab(skimage.data.astronaut())
+    lum8, truth = luminance_to_uint8(lab[..., 0]), lab[..., 1:].astype(np.float32)
+    weight = np.ones(lum8.shape, np.float32)
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        y, x = rng.integers(0, 512 - 16, 2)
+        weight[y:y + 16, x:x + 16] = 0.0
+    corrupted = truth.copy()
+    corrupted[weight == 0] = (80.0, -80.0)
+    before = corrupted.copy()
+    out = edge_aware_fill(corrupted, weight, lum8, max_side=max_side)
+    hole = weight == 0
+    np.testing.assert_array_equal(corrupted, before)  # the input is not modified
+    np.testing.assert_array_equal(out[~hole], truth[~hole])
+    # Measured mean |Δab| in the holes: 3.11 at 512 px, 3.84 at 320, 4.35 at 160 (gray: 11.8).
+    assert np.abs(out - truth)[hole].mean() < {None: 3.4, 320: 4.2, 160: 4.7}[max_side]
