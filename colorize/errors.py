@@ -7,3 +7,7 @@ class ColorizeError(Exception):
 
 class InputError(ColorizeError):
     """An input file or argument is missing, unreadable or inconsistent."""
+
+
+class MissingDependencyError(ColorizeError, ImportError):
+    """A package colorize needs is missing or the wrong build; the message says how to install it."""

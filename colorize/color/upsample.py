@@ -16,6 +16,8 @@ vs 2.00, chelsea 0.94 vs 1.13; propagation on bigbuckbunny at 1280x720 (working 
 import cv2
 import numpy as np
 
+from colorize.utils.opencv import ximgproc
+
 UPSAMPLING = ("bilinear", "guided")
 
 
@@ -35,7 +37,7 @@ def upsample_chroma(ab: np.ndarray, lum: np.ndarray, method: str = "bilinear", r
     if method == "bilinear":
         return up
     guide = (lum / 100.0).astype(np.float32)
-    return cv2.ximgproc.guidedFilter(guide, up.astype(np.float32), radius, eps)
+    return ximgproc().guidedFilter(guide, up.astype(np.float32), radius, eps)
 
 
 def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:

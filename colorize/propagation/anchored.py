@@ -46,6 +46,7 @@ from colorize.flow import DISFlow, FlowConfig, sampling_grid
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.fill import edge_aware_fill
 from colorize.propagation.matching import Structure, confidence, patch_error, structure
+from colorize.utils.opencv import ximgproc
 
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
 # other (OpenCV releases the GIL). Measured at 640x360 on 2 cores: 16.7 -> 15.2 ms for both.
@@ -150,7 +151,7 @@ class AnchoredPropagator(ChromaPropagator):
         # 4. Output only (smoothing the carried state would blur more with every frame): where the keyframe
         # explains the frame its chroma is kept sharp; elsewhere it is smoothed under the luminance edges.
         if cfg.smooth_radius:
-            smooth = cv2.ximgproc.guidedFilter(lum8, ab, self._smooth_radius, cfg.smooth_eps * 255**2)
+            smooth = ximgproc().guidedFilter(lum8, ab, self._smooth_radius, cfg.smooth_eps * 255**2)
             detail = ab - smooth  # ab itself is the carried state: not modified
             detail *= key_conf[..., None]
             ab = np.add(smooth, detail, out=smooth)

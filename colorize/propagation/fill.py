@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from colorize.color import working_size
+from colorize.utils.opencv import ximgproc
 
 
 def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda_: float = 200.0,
@@ -35,7 +36,7 @@ def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda
     if size != (height, width):
         weighted, weight_sum, lum8 = (cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA)
                                       for image in (ab, weight, lum8))
-    smoother = cv2.ximgproc.createFastGlobalSmootherFilter(lum8, lambda_, sigma_color)
+    smoother = ximgproc().createFastGlobalSmootherFilter(lum8, lambda_, sigma_color)
     fill = smoother.filter(weighted) / np.maximum(smoother.filter(weight_sum), 1e-4)[..., None]
     if size != (height, width):
         fill = cv2.resize(fill, (width, height), interpolation=cv2.INTER_LINEAR)

@@ -37,6 +37,7 @@ import numpy as np
 from colorize.flow import DISFlow, FlowConfig, warp
 from colorize.temporal.cast import CastTrack, apply_cast, estimate_cast, ramp
 from colorize.temporal.local import LocalFlicker
+from colorize.utils.opencv import ximgproc
 
 
 @dataclass
@@ -227,7 +228,7 @@ class TemporalStabilizer:
         if self.config.cleanup_radius == 0:
             return correction
         guide = lum8.astype(np.float32) / 255.0
-        return cv2.ximgproc.guidedFilter(guide, correction, self.config.cleanup_radius, self.config.cleanup_eps)
+        return ximgproc().guidedFilter(guide, correction, self.config.cleanup_radius, self.config.cleanup_eps)
 
 
 def _norm(ab: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Small shared helpers: logging set-up for entry points, progress bars, device choice, input checks.
+"""Small shared helpers: logging set-up for entry points, progress bars, device choice, input checks, the OpenCV
+contrib check.
 
 Import from the modules (``from colorize.utils.progress import progress``).
 """
