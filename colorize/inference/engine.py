@@ -128,7 +128,7 @@ class EnhancedColorizationInference:
             anchors = {index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
                        for index, image in images.items()}
             stabilizer = TemporalStabilizer(self.config.stabilizer) if self.config.temporal else None
-            quality = quality_meter(set(images)) if truth_path is not None else None
+            quality = quality_meter(set(images), self.device) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_path is not None) as out:
                 frames = progress(open_frames(), total=num_frames, desc=f"colorizing ({model_id})", unit="frame")

@@ -114,9 +114,9 @@ def collect_references(reference: ImageLike | None, reference_frame: int,
             for index, image in sorted(sources.items())}
 
 
-def quality_meter(keyframes: set[int]) -> "QualityMeter":
-    """Scores against the true colours. Imported only when scoring: the metrics pull in torch and torchmetrics
-    (seconds and ~0.7 GB at start-up)."""
+def quality_meter(keyframes: set[int], device: str = "cpu") -> "QualityMeter":
+    """Scores against the true colours (SSIM on ``device``). Imported only when scoring: the metrics pull in torch and
+    torchmetrics (seconds and ~0.7 GB at start-up)."""
     from colorize.pipeline.quality import QualityMeter
 
-    return QualityMeter(keyframes)
+    return QualityMeter(keyframes, device)

@@ -89,7 +89,8 @@ def test_refuses_a_previous_run_and_replaces_it_with_overwrite(run, clip_with_to
 
 
 @pytest.mark.parametrize("where, stage", [("pipeline", "propagate_chroma"),  # in the main thread
-                                          ("run", "compose_lab")])  # in the output thread
+                                          ("run", "compose_lab"),  # in the output thread
+                                          ("outputs", "write_png")])  # in a PNG thread
 def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch, where, stage):
     import importlib
 
