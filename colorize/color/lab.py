@@ -27,6 +27,7 @@ def _linear_to_srgb(linear: np.ndarray) -> np.ndarray:
 
 
 _LINEAR_LUT = _srgb_to_linear(np.arange(256, dtype=np.float32) / 255.0)
+_Y_FROM_RGB = _XYZ_FROM_RGB[1:2].astype(np.float64)  # (1, 3): cv2.transform's matrix for Y alone
 
 
 def _to_linear(rgb: np.ndarray) -> np.ndarray:
@@ -60,8 +61,12 @@ def rgb_to_luminance(rgb: np.ndarray) -> np.ndarray:
 
     A 2-D input is a gray image (R = G = B); any colour in an RGB input is discarded.
     """
-    linear = _to_linear(rgb)
-    y = linear if linear.ndim == 2 else linear @ _XYZ_FROM_RGB[1]
+    if rgb.dtype == np.uint8 and rgb.ndim == 3:  # the video path: OpenCV's table look-up and channel mix, 1.3
+        # instead of 5.5 ms a 1280x720 frame (numpy's fancy indexing and matmul); equal to float32 rounding
+        y = cv2.transform(cv2.LUT(np.ascontiguousarray(rgb), _LINEAR_LUT), _Y_FROM_RGB)
+    else:
+        linear = _to_linear(rgb)
+        y = linear if linear.ndim == 2 else linear @ _XYZ_FROM_RGB[1]
     return (116.0 * _f(y) - 16.0).astype(np.float32)
 
 
