@@ -5,10 +5,12 @@ program's output layout (``frames/``, ``colorized_frames/``, ``final_colorized_v
 
 import dataclasses
 import functools
+import itertools
 import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,14 +126,14 @@ class EnhancedColorizationInference:
         with atomic_dir(output_dir, overwrite) as tmp, \
                 tempfile.TemporaryDirectory(prefix=f".{output_dir.name}.scratch-", dir=output_dir.parent) as scratch:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
-            chroma = self._chroma(colorizer, open_frames, images, info, num_frames, Path(scratch))
+            chroma, frames = self._chroma(colorizer, open_frames, images, info, num_frames, Path(scratch))
             anchors = {index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
                        for index, image in images.items()}
             stabilizer = TemporalStabilizer(self.config.stabilizer) if self.config.temporal else None
             quality = quality_meter(set(images), self.device) if truth_path is not None else None
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_path is not None) as out:
-                frames = progress(open_frames(), total=num_frames, desc=f"colorizing ({model_id})", unit="frame")
+                frames = progress(frames, total=num_frames, desc=f"colorizing ({model_id})", unit="frame")
                 count = write_frames(out, frames, chroma, truth_frames, quality, stabilizer, anchors)
                 if count == 0:
                     raise InputError(f"video has no frames: {info.path}")
@@ -185,10 +187,10 @@ class EnhancedColorizationInference:
         return self._models[model_id]
 
     def _chroma(self, colorizer: Colorizer, open_frames, images: dict[int, np.ndarray], info: VideoInfo,
-                num_frames: int, scratch: Path) -> ChromaFn:
-        """``chroma(index, L)`` -> (H, W, 2) float32 ab from ``colorizer``, called for frames in order (propagation:
-        from all keyframes, in both directions, on the L the frame loop decoded; other models: in batches read
-        ahead)."""
+                num_frames: int, scratch: Path) -> tuple[ChromaFn, Iterator[np.ndarray]]:
+        """``chroma(index, L)`` -> (H, W, 2) float32 ab from ``colorizer``, called for frames in order, and the frame
+        stream the loop must read (propagation: from all keyframes, in both directions, on the L the frame loop
+        decoded; other models: in batches read ahead from the same decoded stream, ``batch_size`` frames held)."""
         from colorize.models.propagation import PropagationColorizer
 
         if isinstance(colorizer, PropagationColorizer):
@@ -200,8 +202,9 @@ class EnhancedColorizationInference:
             references = {index: fit_reference(image, (info.height, info.width), size, index)
                           for index, image in images.items()}
             propagation = plan_propagation(open_frames, references, size, num_frames, scratch, config)
-            return lambda index, lum: propagate_chroma(propagation, lum, size)
+            return (lambda index, lum: propagate_chroma(propagation, lum, size)), open_frames()
         reference = images.get(0) if "reference" in colorizer.uses else None
-        batches = batched_chroma(colorizer, open_frames(), reference)
-        return lambda index, lum: next(batches)[1]
+        frames, ahead = itertools.tee(open_frames())  # one decode for the loop and the batches
+        batches = batched_chroma(colorizer, ahead, reference)
+        return (lambda index, lum: next(batches)[1]), frames
 
