@@ -90,3 +90,22 @@ def test_settings_come_from_the_pipeline_yaml():
     assert (config.inference_steps, config.guidance_scale, config.stabilizer.temporal_weight) == (9, 2.0, 0.3)
     assert config.stabilizer.lookahead == 4 and InferenceConfig().stabilizer.lookahead == 8
     assert config.propagation == pipeline.propagation and config.output == pipeline.output
+
+
+def test_a_model_run_decodes_the_video_once(clips, small_frames, tmp_path, monkeypatch):
+    # The batches read ahead from the loop's own stream (itertools.tee) instead of decoding the video a second time.
+    import colorize.inference.engine as engine_module
+
+    opened = []
+
+    def counting_iter_frames(path, *args, **kwargs):
+        opened.append(str(path))
+        return iter_frames(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "iter_frames", counting_iter_frames)
+    truth_ab = np.stack([rgb_to_lab(frame)[..., 1:] for frame in small_frames])
+    engine = EnhancedColorizationInference(device="cpu")
+    engine._models["flicker"] = FlickerColorizer(truth_ab)
+    engine.process_video(clips["a"], tmp_path / "out", "flicker")
+    assert opened == [str(clips["a"])]
+    assert len(list((tmp_path / "out" / "colorized_frames").iterdir())) == 8
