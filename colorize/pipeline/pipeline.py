@@ -121,7 +121,9 @@ class VideoColorizationPipeline:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
             propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
                                            self.config.propagation, stages.reprojection_views if stages else None)
-            quality = quality_meter(set(references), self.device) if truth_path is not None else None
+            # Scoring imports torch anyway, so 'auto' may look for a GPU for SSIM (0.5 s a 1280x720 frame on 2 cores).
+            quality = (quality_meter(set(references), resolve_device(self._requested_device))
+                       if truth_path is not None else None)
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
             with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
                 frames = progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")
