@@ -6,6 +6,7 @@ from colorize.geometry.depth import DEFAULT_DEPTH_MODEL
 from colorize.geometry.instances import SegmentTrackerConfig
 from colorize.geometry.segments import SegmentChromaConfig
 from colorize.propagation.video import PropagationConfig
+from colorize.temporal.stabilizer import StabilizerConfig
 
 DEVICES = ("auto", "cpu", "cuda")
 GEOMETRY_SOURCES = ("none", "vipe", "depth-model")  # or folder:PATH
@@ -72,7 +73,7 @@ class PipelineConfig:
     colorization_model: str = "propagation"
     inference_steps: int = 25  # diffusion denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
-    temporal_weight: float = 0.8  # 0..1: most of the previous frame's chroma the stabiliser keeps (colorize.temporal)
+    temporal_weight: float = StabilizerConfig.temporal_weight  # 0..1: most of the previous chroma the stabiliser keeps
     temporal_lookahead: int = 8  # frames the stabiliser sees before writing one (0: causal, frame by frame)
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
     geometry: GeometryConfig = field(default_factory=GeometryConfig)
