@@ -56,7 +56,9 @@ def resize_labels(labels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return out.astype(labels.dtype)
 
 
-def working_size(height: int, width: int, max_side: int) -> tuple[int, int]:
-    """(H, W) scaled so the longer side is at most ``max_side`` (never upscaled, even sizes kept >= 16)."""
+def working_size(height: int, width: int, max_side: int | None) -> tuple[int, int]:
+    """(H, W) scaled so the longer side is at most ``max_side`` (never upscaled, even sizes kept >= 16); None: as is."""
+    if max_side is None:
+        return height, width
     scale = min(1.0, max_side / max(height, width))
     return max(16, round(height * scale)), max(16, round(width * scale))

@@ -31,7 +31,7 @@ def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda
     kept = flat_ab[unsure]
     flat_ab[unsure] = w * kept  # ab becomes w · ab (w is 1 elsewhere); restored below
     height, width = lum8.shape
-    size = working_size(height, width, max_side) if max_side else (height, width)
+    size = working_size(height, width, max_side)
     weighted, weight_sum = ab, weight
     if size != (height, width):
         weighted, weight_sum, lum8 = (cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA)
