@@ -211,5 +211,5 @@ class ForwardPropagation:
         logger.warning("frame %d starts a shot with no keyframe: colours come from the global prior of the "
                        "keyframe at frame %d (supply a keyframe in this shot for exact colours)", t, nearest)
         reference = self.references[nearest]
-        self.keyframes[t] = make_keyframe(t, lum8, Reference(reference.lum8, reference.ab))
+        self.keyframes[t] = make_keyframe(t, lum8, Reference(reference.lum8, reference.ab), keep_cast=True)
         return self.keyframes[t]

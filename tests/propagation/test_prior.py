@@ -9,6 +9,7 @@ from skimage.metrics import peak_signal_noise_ratio
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_lab
 from colorize.propagation import transfer_chroma
+from colorize.propagation.prior import _DAYLIGHT_AXIS, colour_cast
 
 
 def _lab_parts(rgb):
@@ -73,8 +74,8 @@ def _strengths(records) -> list[float]:
 
 
 # Strength (squared Bhattacharyya coefficient of the luminance/texture histograms), measured: 1.00 for the photo
-# itself; other exemplars 0.60-0.78. PSNR (dB) of the prior from another photo vs gray: chelsea 23.9 / 23.9 vs
-# 19.4, coffee 16.9 / 18.2 vs 14.1, astronaut 19.8 / 19.0 vs 17.8.
+# itself; other exemplars 0.60-0.78. PSNR (dB) of the prior (scaled by strength²) from the other two photos vs gray:
+# chelsea 27.0 / 22.8 vs 19.4, coffee 15.9 / 16.8 vs 14.1, astronaut 19.1 / 20.1 vs 17.8.
 @pytest.mark.parametrize("target", ["chelsea", "coffee", "astronaut"])
 def test_strength_follows_how_alike_exemplar_and_target_are(target, colorize_caplog):
     rgb = getattr(skimage.data, target)()
@@ -90,3 +91,34 @@ def test_strength_follows_how_alike_exemplar_and_target_are(target, colorize_cap
         assert 0.3 < _strengths(colorize_caplog.records)[-1] < 0.85
         # A weakened prior from a different scene still does no worse than gray.
         assert peak_signal_noise_ratio(rgb, compose_lab(lum, prior)) > psnr_gray
+
+
+# Two photos under one warm grade, as two shots of one video share a white balance. PSNR (dB) of the prior against the
+# graded target, without / with keep_cast (gray): astronaut from chelsea 18.57 / 20.02 (16.68), chelsea from
+# astronaut 21.02 / 25.88 (17.28), coffee from astronaut 16.03 / 18.60 (13.07).
+@pytest.mark.parametrize("target, exemplar", [("astronaut", "chelsea"), ("chelsea", "astronaut"),
+                                              ("coffee", "astronaut")])
+def test_keep_cast_carries_a_shared_white_balance(target, exemplar):
+    warm = 8.0 * _DAYLIGHT_AXIS  # the grade: every colour moved 8 ab units along the daylight axis
+    lum, lum8, ab = _lab_parts(getattr(skimage.data, target)())
+    _, ref_lum8, ref_ab = _lab_parts(getattr(skimage.data, exemplar)())
+    truth = compose_lab(lum, ab + warm)
+    scores = [peak_signal_noise_ratio(truth, compose_lab(lum, transfer_chroma(lum8, ref_lum8, ref_ab + warm, keep)))
+              for keep in (False, True)]
+    assert scores[1] > scores[0] + 1.0
+    # The exemplar's cast comes through whole (measured within 13 %: the weakened content adds a little of its own).
+    kept = transfer_chroma(lum8, ref_lum8, ref_ab + warm, keep_cast=True)
+    cast = colour_cast(ref_ab + warm)
+    np.testing.assert_allclose(colour_cast(kept), cast, atol=0.15 * np.abs(cast).max())
+
+
+def test_colour_cast_is_the_mean_along_the_daylight_axis():
+    np.testing.assert_allclose(np.hypot(*_DAYLIGHT_AXIS), 1.0, rtol=1e-6)
+    ab = np.zeros((4, 6, 2), np.float32)
+    ab[:2] = (5.0, 10.0)  # half the picture tinted, half neutral
+    cast = colour_cast(ab)
+    assert cast.dtype == np.float32
+    np.testing.assert_allclose(cast, (np.array((2.5, 5.0)) @ _DAYLIGHT_AXIS) * _DAYLIGHT_AXIS, rtol=1e-5)
+    ab[..., 0] += 20.0 * _DAYLIGHT_AXIS[1]  # a shift across the axis (green-magenta) adds no cast
+    ab[..., 1] -= 20.0 * _DAYLIGHT_AXIS[0]
+    np.testing.assert_allclose(colour_cast(ab), cast, atol=1e-5)

@@ -93,8 +93,10 @@ def test_no_colour_crosses_a_cut(two_shots, colorize_caplog):
     message = f"frame {CUT} starts a shot with no keyframe"
     assert any(record.levelno == logging.WARNING and message in record.getMessage()
                for record in colorize_caplog.records)
-    # The new shot starts from the global prior of the reference, not from warped colours.
-    np.testing.assert_array_equal(steps[CUT].ab, transfer_chroma(lum8[CUT], reference.lum8, reference.ab))
+    # The new shot starts from the global prior of the reference, with the video's white balance kept, not from
+    # warped colours.
+    expected = transfer_chroma(lum8[CUT], reference.lum8, reference.ab, keep_cast=True)
+    np.testing.assert_array_equal(steps[CUT].ab, expected)
     assert CUT in propagation.keyframes
 
     # Whatever happened before the cut has no influence after it: replace frames 1..14 and compare.
