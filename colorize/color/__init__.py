@@ -1,7 +1,7 @@
 """Colour spaces (CIE Lab, raw scaling: L in [0, 100], ab in [-128, 127]) and chroma resampling."""
 
+from colorize.color.gamut import compose_lab
 from colorize.color.lab import (
-    compose_lab,
     lab_to_linear_rgb,
     lab_to_rgb,
     luminance_to_gray,

@@ -102,50 +102,6 @@ def luminance_to_gray(lum: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(gray * 255.0), 0, 255).astype(np.uint8)
 
 
-def compose_lab(lum: np.ndarray, ab: np.ndarray, gamut_steps: int = 7) -> np.ndarray:
-    """Combine input luminance (H, W) and predicted chroma (H, W, 2) into (H, W, 3) uint8 RGB.
-
-    Out-of-gamut pixels keep their L: their chroma is scaled towards grey (bisection, ``gamut_steps``
-    steps, so to within 1/128 of its length) until the colour fits in sRGB, instead of clipping each channel,
-    which would change L.
-    """
-    if lum.shape != ab.shape[:2] or ab.shape[-1] != 2:
-        raise ValueError(f"luminance {lum.shape} and chroma {ab.shape} do not match")
-    lab = cv2.merge([np.ascontiguousarray(lum, np.float32), np.ascontiguousarray(ab, np.float32)])  # a new array
-    out = _out_of_gamut(lab_to_linear_rgb(lab))
-    if out.any():
-        lab[out, 1:] *= _gamut_scale(lab[out], gamut_steps)[:, None]
-    rgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in gamut now; OpenCV's fast path is accurate to ~1e-3
-    return cv2.convertScaleAbs(rgb, alpha=255.0)  # x 255, rounded and saturated to uint8
-
-
-def _gamut_scale(rows: np.ndarray, steps: int) -> np.ndarray:
-    """(N,) largest chroma scale in [0, 1] (bisection) keeping (N, 3) Lab rows inside sRGB; L is fixed."""
-    fy = (rows[:, 0] + 16.0) / 116.0
-    y = _f_inv(fy) * _WHITE[1]
-    fx_step, fz_step = rows[:, 1] / 500.0, rows[:, 2] / 200.0
-    lo = np.zeros(len(rows), np.float32)  # chroma scale known to fit (grey)
-    hi = np.ones(len(rows), np.float32)  # chroma scale known not to fit
-    for _ in range(steps):
-        mid = (lo + hi) / 2
-        x = _f_inv(fy + mid * fx_step) * _WHITE[0]
-        z = _f_inv(fy - mid * fz_step) * _WHITE[2]
-        bad = np.zeros(len(rows), bool)
-        for row in _RGB_FROM_XYZ:  # each linear RGB channel must stay in [0, 1]
-            channel = row[0] * x + row[1] * y + row[2] * z
-            bad |= (channel < -_GAMUT_TOL) | (channel > 1 + _GAMUT_TOL)
-        hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
-    return lo
-
-
-_GAMUT_TOL = 1e-4
-
-
-def _out_of_gamut(linear: np.ndarray) -> np.ndarray:
-    """(H, W) bool: some linear RGB channel of (H, W, 3) ``linear`` is outside [0, 1] (beyond the tolerance)."""
-    return cv2.inRange(linear, (-_GAMUT_TOL,) * 3, (1 + _GAMUT_TOL,) * 3) == 0
-
-
 def rotate_chroma(ab: np.ndarray, degrees: float, gain: float = 1.0) -> np.ndarray:
     """(..., 2) ab turned by ``degrees`` of hue (counter-clockwise in the a-b plane) and scaled by ``gain``; float32."""
     angle = np.deg2rad(degrees)

@@ -1,0 +1,133 @@
+"""Fitting chroma into sRGB without changing L: ``compose_lab``, the last step of every colorization.
+
+A pixel whose requested colour is outside sRGB keeps its L and hue; its chroma is scaled towards gray to the first
+point on the way from gray where the colour leaves sRGB. The chroma of that point at each (L, hue) is tabulated once
+(:func:`max_chroma_table`, 0.3 s) and looked up with bilinear interpolation; the few pixels the interpolation leaves
+outside (where the boundary bends between samples) are finished by bisection. The sRGB solid is not star-shaped
+around the gray axis everywhere: towards yellow at L 97 the colours on the way from gray overshoot red by up to 3 %
+and the primary itself fits again, so the first exit (chroma 27 there) is the rule, as it was for the bisection
+alone before the table.
+
+1280x720 frames, 2-core machine, against the former 7-step bisection on every outside pixel: a random-weight U-Net's
+chroma (41 % outside) 17-20 vs 70 ms, random chroma (74 % outside) 40 vs 155 ms, astronaut with its chroma doubled
+5.9 vs 14.6 ms; a frame that fits costs the same. The bisection alone made a random-weight U-Net run on the GPU
+machine spend 240 ms a frame here (yappi), limiting ``enhanced_inference.py`` to 3.5 fps.
+"""
+
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import cv2
+import numpy as np
+
+from colorize.color.lab import lab_to_linear_rgb
+
+# Frames of more than this many pixels per strip are composed in strips on these threads (NumPy's element-wise
+# work runs on one core otherwise).
+_STRIP_PIXELS = 1 << 17
+_THREADS = min(4, os.cpu_count() or 1)
+_STRIPS = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="colorize-compose")
+# Linear RGB within [-1e-4, 1 + 1e-3] counts as inside. Above 1 the slack is wider: along some hues (towards yellow
+# at L 94) a channel runs along 1 for a stretch of chroma, and with a tighter bound the colours that fit would not form
+# one interval from gray outwards (the clip at 1 then moves L by under 0.01); below 0 it stays tight, where a clip
+# of 1e-3 would move a dark L by 0.6.
+_BELOW, _ABOVE = -1e-4, 1 + 1e-3
+_L_STEPS, _HUE_STEPS = 401, 1024  # table rows (L 0, 0.25, ..., 100) and columns (hue, 360 / 1024 degrees each)
+_MAX_CHROMA = 200.0  # no sRGB colour has a larger chroma (the largest is about 134)
+_INSIDE = 0.9999  # the table's limit lies on the boundary: aim 0.2 % inside it, so interpolation stays in
+_BISECTION_STEPS = 12  # for the pixels the table leaves outside: to within 1/4096 of their chroma
+
+
+def compose_lab(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Combine input luminance (H, W) and predicted chroma (H, W, 2) into (H, W, 3) uint8 RGB.
+
+    Out-of-gamut pixels keep their L and hue: their chroma is scaled towards gray until the colour fits in sRGB,
+    instead of clipping each channel, which would change L. Large frames are composed in horizontal strips on up to
+    four threads.
+    """
+    if lum.shape != ab.shape[:2] or ab.shape[-1] != 2:
+        raise ValueError(f"luminance {lum.shape} and chroma {ab.shape} do not match")
+    height, width = lum.shape
+    rgb = np.empty((height, width, 3), np.uint8)
+    strips = max(1, min(_THREADS, height * width // _STRIP_PIXELS))
+    if strips == 1:
+        _compose_into(rgb, lum, ab)
+    else:
+        bounds = np.linspace(0, height, strips + 1).astype(int)
+        list(_STRIPS.map(lambda top, bottom: _compose_into(rgb[top:bottom], lum[top:bottom], ab[top:bottom]),
+                         bounds[:-1], bounds[1:]))
+    return rgb
+
+
+def _compose_into(rgb: np.ndarray, lum: np.ndarray, ab: np.ndarray) -> None:
+    lab = cv2.merge([np.ascontiguousarray(lum, np.float32), np.ascontiguousarray(ab, np.float32)])  # a new array
+    outside = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(lab)))  # indices: 2-3x faster than a boolean mask here
+    if outside.size:
+        rows = lab.reshape(-1, 3)  # a view: written in place
+        rows[outside, 1:] *= gamut_scale(rows[outside])[:, None]
+    srgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in [0, 1] (in gamut now); OpenCV is accurate to ~1e-3
+    rgb[...] = cv2.convertScaleAbs(srgb, alpha=255.0)  # x 255, rounded and saturated to uint8
+
+
+def out_of_gamut(linear: np.ndarray) -> np.ndarray:
+    """(...) bool: some channel of (..., 3) *linear* RGB ``linear`` is outside [0, 1] (up to the slack above)."""
+    flat = np.ascontiguousarray(linear, np.float32).reshape(-1, 1, 3)
+    return (cv2.inRange(flat, (_BELOW,) * 3, (_ABOVE,) * 3) == 0).reshape(linear.shape[:-1])
+
+
+def gamut_scale(lab: np.ndarray) -> np.ndarray:
+    """(N,) float32 factor in [0, 1] for the chroma of each (N, 3) Lab row so that it fits in sRGB with L kept."""
+    lab = np.asarray(lab, np.float32)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    hue_column = np.arctan2(lab[:, 2], lab[:, 1]) * np.float32(_HUE_STEPS / (2 * np.pi))
+    hue_column[hue_column < 0] += _HUE_STEPS
+    l_row = np.clip(lab[:, 0], 0.0, 100.0) * np.float32((_L_STEPS - 1) / 100.0)
+    limit = _interpolate(max_chroma_table(), hue_column, l_row)
+    scale = np.minimum(limit * np.float32(_INSIDE) / np.maximum(chroma, 1e-6), 1.0)
+    left = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(_scaled(lab, scale))))
+    if left.size:  # the boundary bends between table samples: finish those by bisection below the table's guess
+        scale[left] = _bisect_scale(lab[left], scale[left])
+    return scale
+
+
+@functools.cache
+def max_chroma_table() -> np.ndarray:
+    """(401, 1025) float32: the largest chroma inside sRGB at L = 0, 0.25, ..., 100 (rows) and hue 0 to 360 degrees
+    in 1024 steps (columns; the last repeats the first, so interpolation wraps around)."""
+    lum = np.repeat(np.linspace(0.0, 100.0, _L_STEPS, dtype=np.float32), _HUE_STEPS)
+    hue = np.tile(np.arange(_HUE_STEPS, dtype=np.float32) * np.float32(2 * np.pi / _HUE_STEPS), _L_STEPS)
+    direction = np.stack([lum, np.cos(hue), np.sin(hue)], axis=-1)
+    limit = _bisect_scale(direction * np.float32((1.0, _MAX_CHROMA, _MAX_CHROMA)), np.ones(len(lum), np.float32),
+                          steps=24) * _MAX_CHROMA
+    table = limit.reshape(_L_STEPS, _HUE_STEPS)
+    return np.ascontiguousarray(np.concatenate([table, table[:, :1]], axis=1))
+
+
+def _bisect_scale(lab: np.ndarray, upper: np.ndarray, steps: int = _BISECTION_STEPS) -> np.ndarray:
+    """(N,) largest chroma scale in [0, ``upper``] (bisection) keeping (N, 3) Lab rows inside sRGB; L is fixed.
+
+    The sRGB solid is star-shaped around the gray axis, so along each ray from gray the colours that fit form one
+    interval."""
+    lo = np.zeros(len(lab), np.float32)  # chroma scale known to fit (gray)
+    hi = np.asarray(upper, np.float32).copy()  # scale known (or taken) not to fit
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        bad = out_of_gamut(lab_to_linear_rgb(_scaled(lab, mid)))
+        hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
+    return lo
+
+
+def _interpolate(table: np.ndarray, column: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """(N,) bilinear samples of ``table`` at (N,) fractional ``column``, ``row``: one ``cv2.remap`` over the points
+    laid out as rows of 1024 (remap takes fewer than 32767 rows and columns)."""
+    size = len(column)
+    padded = -(-size // 1024) * 1024
+    maps = [np.pad(values, (0, padded - size)).reshape(-1, 1024) for values in (column, row)]
+    return cv2.remap(table, *maps, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1)[:size]
+
+
+def _scaled(lab: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    out = lab.copy()
+    out[:, 1:] *= scale[:, None]
+    return out
