@@ -10,13 +10,6 @@ import skimage.data
 from colorize.color import compose_lab, lab_to_linear_rgb, lab_to_rgb, rgb_to_lab
 from colorize.color.gamut import _interpolate, gamut_scale, max_chroma_table, out_of_gamut
 
-PHOTOS = ("astronaut", "coffee", "chelsea")
-
-
-@pytest.fixture(scope="module", params=PHOTOS)
-def photo(request) -> np.ndarray:
-    return getattr(skimage.data, request.param)()
-
 
 def _skimage_lab2rgb(lab: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():  # "negative Z values clipped" on out-of-gamut input

@@ -1,6 +1,5 @@
 """sRGB <-> CIE Lab against scikit-image (kornia's per-op checklist)."""
 
-import warnings
 
 import numpy as np
 import pytest
@@ -24,12 +23,6 @@ GRAY_RAMP = np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], 3, axis=-1)
 @pytest.fixture(scope="module", params=PHOTOS)
 def photo(request) -> np.ndarray:
     return getattr(skimage.data, request.param)()
-
-
-def _skimage_lab2rgb(lab: np.ndarray) -> np.ndarray:
-    with warnings.catch_warnings():  # "negative Z values clipped" on out-of-gamut input
-        warnings.simplefilter("ignore", UserWarning)
-        return skimage.color.lab2rgb(lab)
 
 
 # ---------------------------------------------------------------- smoke and cardinality
