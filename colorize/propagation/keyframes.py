@@ -33,19 +33,19 @@ class Reference:
         return cls(luminance_to_uint8(lab[..., 0]), lab[..., 1:].copy())
 
 
-def make_keyframe(index: int, frame_lum8: np.ndarray, reference: Reference, keep_cast: bool = False) -> Keyframe:
+def make_keyframe(index: int, frame_lum8: np.ndarray, reference: Reference, other_shot: bool = False) -> Keyframe:
     """Keyframe for frame ``index``: the reference's chroma if it is this frame, else a matched prior.
 
     A reference whose luminance is this frame's (up to compression noise) gives its chroma as is. Any
     other photo (a similar scene, another moment) gives chroma by global luminance/texture matching;
-    ``keep_cast`` when it comes from another shot of the same video (see :func:`transfer_chroma`).
+    ``other_shot`` when it comes from another shot of the same video (see :func:`transfer_chroma`).
     """
     difference = thumbnail_difference(frame_lum8, reference.lum8)
     if difference <= SAME_FRAME_TOLERANCE:
         return Keyframe(index, frame_lum8, reference.ab)
     logger.info("reference for frame %d is not that frame (thumbnails differ by %.1f levels): using global colour "
                 "matching", index, difference)
-    return Keyframe(index, frame_lum8, transfer_chroma(frame_lum8, reference.lum8, reference.ab, keep_cast))
+    return Keyframe(index, frame_lum8, transfer_chroma(frame_lum8, reference.lum8, reference.ab, other_shot))
 
 
 def thumbnail_difference(a: np.ndarray, b: np.ndarray) -> float:

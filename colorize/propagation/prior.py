@@ -6,19 +6,20 @@ its luminance (after matching the exemplar's mean and spread to the target's) an
 each target pixel, and the result is smoothed edge-aware under the target's luminance.
 
 How far to trust it depends on how alike the two pictures are: the *strength* is the squared Bhattacharyya
-coefficient of their (luminance, texture) histograms, and the chroma is scaled by strength². On the bundled
-``bikes`` clip, frames of the reference's own shot score 0.95-0.97 (the prior alone then gives about 40 dB) and the
-other shots 0.26-0.45, where full-strength colours of the wrong scene score 0.3-2.8 dB *below* gray. Scaling by
-strength² rather than strength also suits unrelated photos: over the 20 ordered pairs of five scikit-image photos
-(chelsea, coffee, astronaut, rocket, cat) the prior gains 2.02 dB over gray on average, worst -5.05 (by strength:
-1.47, worst -7.38; strength⁴: 1.73, worst -2.16).
+coefficient of their (luminance, texture) histograms, and the chroma is scaled by it. On the bundled ``bikes`` clip,
+frames of the reference's own shot score 0.95-0.97 (the prior alone then gives about 40 dB) and the other shots
+0.26-0.45, where full-strength colours of the wrong scene score 0.3-2.8 dB *below* gray.
 
-Shots of one video share a white balance, unrelated photos do not: with ``keep_cast`` (an exemplar from another
-shot of the same video) the exemplar's mean chroma along the daylight axis, its *cast*, is kept at full strength
-and only the content around it is scaled. On ``bikes``' five later shots (exemplar: frame 0) the prior alone scores
-34.26 / 26.25 / 32.75 / 34.02 / 34.09 dB without the cast, 33.91 / 26.52 / 34.28 / 35.52 / 34.70 with it (gray:
-34.04 / 26.17 / 32.44 / 33.94 / 33.34). Across the same five photo pairs the cast costs 0.7 dB: it is not kept for
-photos.
+An exemplar from another shot of the same video (``other_shot``: the prior of a shot without a keyframe) differs in
+two ways from a photo a user chose. Its content is another scene's, so it is scaled by strength² (on ``bikes``' five
+later shots this alone gains 0.5 dB; over the 20 ordered pairs of five unrelated scikit-image photos, chelsea,
+coffee, astronaut, rocket and cat, the prior gains 2.02 dB over gray by strength², 1.47 by strength, 1.73 by
+strength⁴, while on the ``photo`` protocol, a same-scene frame as the photo, strength² costs 0.16 dB). And the
+shots share the video's white balance: the exemplar's mean chroma along the daylight axis, its *cast*, is kept at
+full strength and only the content around it is scaled. On ``bikes``' later shots (exemplar: frame 0) the prior
+alone scores 34.26 / 26.25 / 32.75 / 34.02 / 34.09 dB without the cast, 33.91 / 26.52 / 34.28 / 35.52 / 34.70 with
+it (gray: 34.04 / 26.17 / 32.44 / 33.94 / 33.34). Across the photo pairs the cast costs 0.7 dB: photos do not share
+one.
 """
 
 import logging
@@ -37,11 +38,11 @@ _DAYLIGHT_AXIS = (np.array((2.38, 17.6)) / np.hypot(2.38, 17.6)).astype(np.float
 
 
 def transfer_chroma(target_lum8: np.ndarray, ref_lum8: np.ndarray, ref_ab: np.ndarray,
-                    keep_cast: bool = False) -> np.ndarray:
+                    other_shot: bool = False) -> np.ndarray:
     """Chroma (H, W, 2) float32 for ``target_lum8`` (H, W) uint8 from an exemplar (h, w) uint8 + (h, w, 2) ab.
 
-    ``keep_cast``: the exemplar is from the same video (another shot), so its white balance (:func:`colour_cast`)
-    is kept at full strength and only the matched content is weakened.
+    ``other_shot``: the exemplar is another shot of the same video: its white balance (:func:`colour_cast`) is kept
+    at full strength and the matched content is scaled by strength² instead of strength.
     """
     ref_lum = ref_lum8.astype(np.float32)
     target_lum = target_lum8.astype(np.float32)
@@ -66,9 +67,9 @@ def transfer_chroma(target_lum8: np.ndarray, ref_lum8: np.ndarray, ref_ab: np.nd
     target_histogram = np.bincount(target_cells.ravel(), minlength=count.size) / target_cells.size
     strength = float(np.sum(np.sqrt(count / count.sum() * target_histogram))) ** 2
     logger.debug("colour prior strength %.2f", strength)
-    cast = colour_cast(ref_ab) if keep_cast else np.zeros(2, np.float32)
+    cast = colour_cast(ref_ab) if other_shot else np.zeros(2, np.float32)
     content = edge_aware_fill(ab, confidence, target_lum8, lambda_=400.0) - cast
-    return cast + strength**2 * content
+    return cast + (strength**2 if other_shot else strength) * content
 
 
 def colour_cast(ab: np.ndarray) -> np.ndarray:

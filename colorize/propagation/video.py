@@ -210,6 +210,9 @@ class ForwardPropagation:
         nearest = min(self.references, key=lambda k: abs(k - t))
         logger.warning("frame %d starts a shot with no keyframe: colours come from the global prior of the "
                        "keyframe at frame %d (supply a keyframe in this shot for exact colours)", t, nearest)
-        reference = self.references[nearest]
-        self.keyframes[t] = make_keyframe(t, lum8, Reference(reference.lum8, reference.ab), keep_cast=True)
+        # The video's colours at that keyframe (a photo's already matched to its frame), else the reference itself.
+        source = self.keyframes.get(nearest)
+        if source is None:
+            source = self.references[nearest]
+        self.keyframes[t] = make_keyframe(t, lum8, Reference(source.lum8, source.ab), other_shot=True)
         return self.keyframes[t]
