@@ -108,19 +108,6 @@ def test_no_colour_crosses_a_cut(two_shots, colorize_caplog):
         np.testing.assert_array_equal(steps_altered[t].ab, steps[t].ab)
 
 
-def test_a_shot_without_keyframe_takes_the_colours_of_the_nearest_keyframe(two_shots, carphone_frames):
-    # A photo of another moment as frame 0's reference: frame 0's keyframe is matched to it, and the shot after the
-    # cut starts from that keyframe (the video's colours as far as they are known), not from the photo.
-    frames, lum8 = two_shots
-    photo = Reference.from_rgb(carphone_frames[100], SIZE)
-    propagation, steps = _forward(lum8, {0: photo})
-    keyframe = propagation.keyframes[0]
-    assert np.abs(keyframe.ab - photo.ab).mean() > 1.0  # matched to frame 0, not the photo's own chroma
-    expected = transfer_chroma(lum8[CUT], keyframe.lum8, keyframe.ab, other_shot=True)
-    np.testing.assert_array_equal(steps[CUT].ab, expected)
-    assert np.abs(expected - transfer_chroma(lum8[CUT], photo.lum8, photo.ab, other_shot=True)).max() > 0.1
-
-
 def test_without_cut_detection_colours_do_cross(two_shots):
     # The contrast that makes the test above meaningful: with detection off, frames after 15 depend on 1..14.
     frames, lum8 = two_shots
