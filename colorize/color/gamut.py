@@ -63,10 +63,13 @@ def compose_lab(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
 
 def _compose_into(rgb: np.ndarray, lum: np.ndarray, ab: np.ndarray) -> None:
     lab = cv2.merge([np.ascontiguousarray(lum, np.float32), np.ascontiguousarray(ab, np.float32)])  # a new array
-    outside = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(lab)))  # indices: 2-3x faster than a boolean mask here
+    with np.errstate(over="ignore", invalid="ignore"):  # huge or non-finite chroma (a diverged model) is outside
+        outside = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(lab)))  # indices: 2-3x faster than a boolean mask
     if outside.size:
         rows = lab.reshape(-1, 3)  # a view: written in place
-        rows[outside, 1:] *= gamut_scale(rows[outside])[:, None]
+        chosen = rows[outside]
+        chosen[~np.isfinite(chosen[:, 1:]).all(axis=1), 1:] = 0.0  # NaN or infinite chroma: no colour at all
+        rows[outside, 1:] = chosen[:, 1:] * gamut_scale(chosen)[:, None]
     srgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in [0, 1] (in gamut now); OpenCV is accurate to ~1e-3
     rgb[...] = cv2.convertScaleAbs(srgb, alpha=255.0)  # x 255, rounded and saturated to uint8
 

@@ -110,3 +110,17 @@ def test_strips_compose_like_one_piece():
     whole = compose_lab(lab[..., 0], lab[..., 1:])
     for top, bottom in ((0, 100), (100, 405), (405, 720)):  # small pieces, composed on this thread
         np.testing.assert_array_equal(compose_lab(lab[top:bottom, :, 0], lab[top:bottom, :, 1:]), whole[top:bottom])
+
+
+def test_non_finite_chroma_becomes_gray_with_its_luminance():
+    lum = np.full((2, 3), 50.0, np.float32)
+    ab = np.zeros((2, 3, 2), np.float32)
+    ab[0] = [(np.nan, 0.0), (np.inf, 1.0), (-np.inf, np.nan)]  # what a diverged model may give
+    ab[1] = [(1e30, 0.0), (0.0, -1e30), (20.0, 10.0)]  # huge but finite: scaled into the gamut
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy overflow warnings reach the user
+        out = compose_lab(lum, ab)
+    gray = compose_lab(lum[:1, :1], np.zeros((1, 1, 2), np.float32))[0, 0]
+    assert (out[0] == gray).all()  # L 50 gray: (119, 119, 119)
+    np.testing.assert_allclose(skimage.color.rgb2lab(out)[..., 0], 50.0, atol=L_BOUND)
+    assert (out[1, 2].max() - out[1, 2].min()) > 10  # the in-gamut colour is kept
