@@ -17,18 +17,18 @@ took 240 ms of each frame of a random-weight U-Net (yappi): ``enhanced_inference
 
 import functools
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
 
 from colorize.color.lab import lab_to_linear_rgb
+from colorize.utils.threads import SharedPool
 
 # Frames of more than this many pixels per strip are composed in strips on these threads (NumPy's element-wise
 # work runs on one core otherwise).
 _STRIP_PIXELS = 1 << 17
 _THREADS = min(4, os.cpu_count() or 1)
-_STRIPS = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="colorize-compose")
+_STRIPS = SharedPool(_THREADS, "colorize-compose")
 # Linear RGB within [-1e-4, 1 + 1e-3] counts as inside. Above 1 the slack is wider: along some hues (towards yellow
 # at L 94) a channel runs along 1 for a stretch of chroma, and with a tighter bound the colours that fit would not form
 # one interval from gray outwards (the clip at 1 then moves L by under 0.01); below 0 it stays tight, where a clip
@@ -56,7 +56,7 @@ def compose_lab(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
         _compose_into(rgb, lum, ab)
     else:
         bounds = np.linspace(0, height, strips + 1).astype(int)
-        list(_STRIPS.map(lambda top, bottom: _compose_into(rgb[top:bottom], lum[top:bottom], ab[top:bottom]),
+        list(_STRIPS.get().map(lambda top, bottom: _compose_into(rgb[top:bottom], lum[top:bottom], ab[top:bottom]),
                          bounds[:-1], bounds[1:]))
     return rgb
 

@@ -36,7 +36,6 @@ Per frame t (all at working resolution, luminance on the uint8 scale):
    frame size: at carphone's native 176x144 (radius 1), frames 1-39: 38.68 vs 38.53; radius 3 there: 37.62.
 """
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -47,10 +46,11 @@ from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationSte
 from colorize.propagation.fill import edge_aware_fill
 from colorize.propagation.matching import Structure, confidence, patch_error, structure
 from colorize.utils.opencv import ximgproc
+from colorize.utils.threads import SharedPool
 
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
 # other (OpenCV releases the GIL). Measured at 640x360 on 2 cores: 16.7 -> 15.2 ms for both.
-_FLOW_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-flow")
+_FLOW_THREAD = SharedPool(1, "colorize-flow")
 # The hole test's texture energy counts each gradient (uint8 levels over 2 px) up to this. Unclipped, the edge of
 # a moving square left the 3-24 px strip it uncovered 7-8 ab units wrong (not a hole); clipped at 48: 0.1. Clipped at
 # 24 or 12, sharp native textures start to count as holes (carphone 176x144: 38.59, 37.73 vs 38.73 dB).
@@ -108,7 +108,7 @@ class AnchoredPropagator(ChromaPropagator):
         lum = structure(lum8.astype(np.float32))
         anchor_now = self._steps % cfg.key_flow_every == 0  # frames 1, 1 + k, 1 + 2k, ... after the keyframe
         self._steps += 1
-        pending = _FLOW_THREAD.submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
+        pending = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
         to_previous = self._flow(lum8, self._lum8) + self._grid  # absolute coordinates in the previous frame
 
         # 1-2. Composed and direct maps into the keyframe; pick per region by structural match.
