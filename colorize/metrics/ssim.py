@@ -49,7 +49,8 @@ def ssim(output: ArrayLike, target: ArrayLike, reduction: str = "mean",
 def _to_tensor(video: np.ndarray, device: str | torch.device) -> torch.Tensor:
     """(T, 3, H, W) float32 in [0, 1] on ``device`` from a checked (T, H, W, 3) video; uint8 frames travel as uint8
     and are converted there (a quarter of the transfer, and no NumPy pass on one core)."""
-    frames = torch.empty(video.shape, dtype=torch.from_numpy(video[:0]).dtype, device=device)
-    frames.copy_(torch.from_numpy(video))  # fresh strides: a frame given alone has a zero-stride time axis, and
-    frames = frames.permute(0, 3, 1, 2)  # torchmetrics then ran 3x slower on the CPU
+    source = torch.from_numpy(np.require(video, requirements="W"))  # torch warns on read-only arrays
+    frames = torch.empty(video.shape, dtype=source.dtype, device=device)
+    frames.copy_(source)  # fresh strides: a frame given alone has a zero-stride time axis, and torchmetrics then ran
+    frames = frames.permute(0, 3, 1, 2)  # 3x slower on the CPU
     return frames.float().div_(255.0) if video.dtype == np.uint8 else frames.float()
