@@ -89,7 +89,8 @@ class FID:
                 continue
             video = to_uint8(as_video(frames, "target" if real else "output"))
             for start in range(0, len(video), batch_size):
-                batch = torch.from_numpy(np.ascontiguousarray(video[start:start + batch_size]))
+                # contiguous and writable: torch warns on read-only arrays (decoded clips are marked read-only)
+                batch = torch.from_numpy(np.require(video[start:start + batch_size], requirements="CW"))
                 self.metric.update(batch.permute(0, 3, 1, 2).to(self.device), real=real)
 
     def compute(self) -> float:
