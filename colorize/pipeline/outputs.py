@@ -11,8 +11,7 @@
 
 import json
 import os
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from colorize.io import VideoInfo, VideoWriter, atomic_file, write_png
 from colorize.pipeline.config import OutputConfig
+from colorize.utils.threads import BoundedJobs
 from colorize.viz import contact_sheet, sheet_indices, side_by_side
 
 FINAL_VIDEO = "final_colorized_video.mp4"
@@ -46,8 +46,8 @@ class RunOutputs:
             if wanted:
                 (root / name).mkdir()
         self._stack = ExitStack()
-        self._png = self._stack.enter_context(ThreadPoolExecutor(PNG_WORKERS, thread_name_prefix="colorize-png"))
-        self._png_jobs: deque[Future] = deque()
+        png_threads = self._stack.enter_context(ThreadPoolExecutor(PNG_WORKERS, thread_name_prefix="colorize-png"))
+        self._png = BoundedJobs(png_threads, PNG_QUEUE)  # submit raises a failed write here
         self.video = self._enter(VideoWriter(root / FINAL_VIDEO, info.fps, info.width, info.height,
                                              audio_from=info.path, crf=config.crf,
                                              preset=config.preset))
@@ -66,9 +66,9 @@ class RunOutputs:
         """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB."""
         name = f"{index:0{self.digits}d}.png"
         if self.config.save_frames:
-            self._write_png(self.root / "frames" / name, gray)
+            self._png.submit(write_png, self.root / "frames" / name, gray)
         if self.config.save_colorized_frames:
-            self._write_png(self.root / "colorized_frames" / name, colorized)
+            self._png.submit(write_png, self.root / "colorized_frames" / name, colorized)
         self.video.write(colorized)
         if self._side is not None:
             panels = [("input", gray), ("colorized", colorized)]
@@ -78,11 +78,6 @@ class RunOutputs:
             self._side.write(row)
             if index in self._sheet_at:
                 self._sheet_rows.append(row)
-
-    def _write_png(self, path: Path, image: np.ndarray) -> None:
-        self._png_jobs.append(self._png.submit(write_png, path, image))
-        while len(self._png_jobs) > PNG_QUEUE:
-            self._png_jobs.popleft().result()  # raises a failed write here
 
     def _enter(self, writer: VideoWriter) -> VideoWriter:
         try:
@@ -97,13 +92,11 @@ class RunOutputs:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc is None:
             try:
-                while self._png_jobs:
-                    self._png_jobs.popleft().result()
+                self._png.wait()
             except Exception as failed:  # a PNG could not be written: abandon the videos too
                 self._stack.__exit__(type(failed), failed, failed.__traceback__)
                 raise
-        for job in self._png_jobs:
-            job.cancel()
+        self._png.cancel()
         self._stack.__exit__(exc_type, exc, tb)  # finishes the videos, or abandons them on an exception
         if exc is None and self._sheet_rows:
             write_png(self.root / "visualization" / "contact_sheet.png", contact_sheet(self._sheet_rows))

@@ -12,7 +12,7 @@ lookahead it holds its frames back until it has seen enough of what follows.
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import cv2
@@ -22,6 +22,7 @@ from colorize.color import compose_lab, luminance_to_gray, luminance_to_uint8, r
 from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
+from colorize.utils.threads import BoundedJobs
 
 if TYPE_CHECKING:
     from colorize.pipeline.quality import QualityMeter
@@ -44,27 +45,22 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
     truths = iter(truth_frames) if truth_frames is not None else None
     anchors = anchors or {}
     waiting: deque[tuple[int, np.ndarray, np.ndarray | None]] = deque()  # frames whose chroma is not out yet
-    pending: deque[Future] = deque()
-    scores: deque[Future] = deque()  # on the scoring thread: at most OUTPUT_QUEUE frames wait
 
     def finish(index: int, lum: np.ndarray, ab: np.ndarray, truth: np.ndarray | None) -> None:
         colorized = compose_lab(lum, ab)
         if quality is not None:
-            scores.append(scoring_thread.submit(quality.update, index, colorized, truth))
-            while len(scores) > OUTPUT_QUEUE:
-                scores.popleft().result()
+            scores.submit(quality.update, index, colorized, truth)
         out.write(index, luminance_to_gray(lum), colorized, truth)
 
     def submit(chromas: list[np.ndarray]) -> None:
         for ab in chromas:  # in order: the chroma of the oldest waiting frames
             index, lum, truth = waiting.popleft()
-            pending.append(output_thread.submit(finish, index, lum, ab, truth))
-            while len(pending) > OUTPUT_QUEUE:
-                pending.popleft().result()  # also raises the output thread's errors here
+            outputs.submit(finish, index, lum, ab, truth)  # also raises the output thread's errors here
 
     count = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-output") as output_thread, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-scoring") as scoring_thread:
+        outputs, scores = BoundedJobs(output_thread, OUTPUT_QUEUE), BoundedJobs(scoring_thread, OUTPUT_QUEUE)
         for index, frame in enumerate(frames):
             lum = rgb_to_luminance(frame)
             ab = chroma(index, lum)
@@ -76,10 +72,8 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             count += 1
         if stabilizer is not None:
             submit(stabilizer.flush())
-        for job in pending:
-            job.result()
-        for job in scores:  # after the output jobs, which add the last of them
-            job.result()
+        outputs.wait()
+        scores.wait()  # after the output jobs, which add the last of them
     return count
 
 
