@@ -112,10 +112,10 @@ def max_chroma_table() -> np.ndarray:
 
 
 def _bisect_scale(lab: np.ndarray, upper: np.ndarray, steps: int = _BISECTION_STEPS) -> np.ndarray:
-    """(N,) largest chroma scale in [0, ``upper``] (bisection) keeping (N, 3) Lab rows inside sRGB; L is fixed.
+    """(N,) chroma scale in [0, ``upper``] (bisection) keeping (N, 3) Lab rows inside sRGB; L is fixed.
 
-    The sRGB solid is star-shaped around the gray axis, so along each ray from gray the colours that fit form one
-    interval."""
+    Along nearly every ray from gray the colours that fit form one interval, whose end this finds; where they do not
+    (the yellow corner, see the module docstring) it finds one of the exits."""
     lo = np.zeros(len(lab), np.float32)  # chroma scale known to fit (gray)
     hi = np.asarray(upper, np.float32).copy()  # scale known (or taken) not to fit
     for _ in range(steps):

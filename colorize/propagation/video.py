@@ -212,6 +212,5 @@ class ForwardPropagation:
                        "keyframe at frame %d (supply a keyframe in this shot for exact colours)", t, nearest)
         # The reference itself, not its keyframe: for a photo, that keyframe is already a weakened match, and matching
         # it again left bikes' later shots a third as colourful (photo protocol: colourfulness 2.4 vs 7.4, GT 14.7).
-        reference = self.references[nearest]
-        self.keyframes[t] = make_keyframe(t, lum8, Reference(reference.lum8, reference.ab), other_shot=True)
+        self.keyframes[t] = make_keyframe(t, lum8, self.references[nearest], other_shot=True)
         return self.keyframes[t]
