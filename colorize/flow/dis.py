@@ -9,16 +9,24 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+# name -> (OpenCV preset, DIS parameters set on top of it)
 _PRESETS = {
-    "ultrafast": cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST,
-    "fast": cv2.DISOPTICAL_FLOW_PRESET_FAST,
-    "medium": cv2.DISOPTICAL_FLOW_PRESET_MEDIUM,
+    "ultrafast": (cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST, {}),
+    "fast": (cv2.DISOPTICAL_FLOW_PRESET_FAST, {}),
+    "medium": (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, {}),
+    # The patch search carried down to full resolution (``medium`` stops at half and refines variationally, which
+    # smooths the flow across fine texture), with sparser patches and no variational refinement to pay for it.
+    # Anchored propagation, full clips at 640 px: 34.71 vs 34.58 dB on average (bigbuckbunny 33.03 vs 32.62);
+    # 6.4 vs 10.1 ms a 640x360 flow.
+    "fine": (cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST,
+             {"FinestScale": 0, "PatchStride": 6, "GradientDescentIterations": 12,
+              "VariationalRefinementIterations": 0}),
 }
 
 
 @dataclass
 class FlowConfig:
-    preset: str = "medium"  # DIS preset: ultrafast | fast | medium
+    preset: str = "medium"  # DIS preset: ultrafast | fast | medium (OpenCV's) | fine (see _PRESETS)
     max_side: int = 640  # flow is computed with the longer image side at most this many pixels
 
     def __post_init__(self) -> None:
@@ -31,7 +39,10 @@ class DISFlow:
 
     def __init__(self, config: FlowConfig | None = None) -> None:
         self.config = config or FlowConfig()
-        self._dis = cv2.DISOpticalFlow_create(_PRESETS[self.config.preset])
+        preset, parameters = _PRESETS[self.config.preset]
+        self._dis = cv2.DISOpticalFlow_create(preset)
+        for name, value in parameters.items():
+            getattr(self._dis, f"set{name}")(value)
 
     def __call__(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Flow from ``a`` to ``b``: both (H, W) uint8 luminance. Returns (H, W, 2) float32 pixels."""

@@ -59,7 +59,7 @@ _EDGE_CLIP = 48.0
 
 @dataclass
 class AnchoredConfig:
-    flow_preset: str = "medium"  # DIS preset for both flows
+    flow_preset: str = "fine"  # DIS preset for both flows (colorize.flow: ultrafast | fast | medium | fine)
     match_radius: int = 3  # patch half-size for comparing luminance structure (pixels)
     region_radius: int = 7  # half-size of the window over which map choices are made (pixels)
     anchor_margin: float = 0.5  # the direct map must beat the composed one by this (uint8 levels)
