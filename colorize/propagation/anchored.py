@@ -9,6 +9,9 @@ Per frame t (all at working resolution, luminance on the uint8 scale):
    averaged over a window), the map whose carried keyframe luminance explains frame t's structure better wins:
    the direct map re-anchors wherever it is confident, so the composed map cannot drift far, and the composed
    map takes over where the displacement is too large for the direct flow.
+   Both flows are DIS with the ``fine`` preset (patches matched down to full resolution, no variational
+   smoothing): full clips at 640 px 34.71 vs 34.58 dB with ``medium`` (bigbuckbunny 33.03 vs 32.62), and cheaper.
+   The figures below were measured with ``medium``, when each part was added.
 3. Where no keyframe source matches (new content, occlusions), the previous output warped by flow t→t-1
    is used if it explains the frame. What neither explains at all (a *hole*: total confidence under
    ``fill_below``, and a chain error beyond what a shifted texture gives, ``fill_texture`` times the local
