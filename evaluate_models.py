@@ -18,15 +18,7 @@ import sys
 from pathlib import Path
 
 from colorize.errors import ColorizeError
-from colorize.evaluation import (
-    DATASETS,
-    ReferenceProtocol,
-    check_model_names,
-    evaluate,
-    load_dataset,
-    model_names,
-    write_report,
-)
+from colorize.evaluation import DATASETS, ReferenceProtocol, check_model_names, load_dataset, model_names
 from colorize.io import check_output_dir
 from colorize.utils.cli import ArgumentParser, script_main
 from colorize.utils.device import resolve_device
@@ -71,7 +63,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     check_output_dir(args.output_dir, args.overwrite)
     clips = load_dataset(args.dataset_name, args.dataset_path, args.max_frames)
 
-    # 2. Evaluate, 3. write the report
+    # 2. Evaluate, 3. write the report (imported here: torch and the metrics take seconds, not needed for the checks)
+    from colorize.evaluation import evaluate, write_report
+
     settings = {"dataset": args.dataset_name, "dataset_path": str(args.dataset_path),
                 "max_frames": args.max_frames or "all",
                 "command": shlex.join(["python", "evaluate_models.py", *argv])}

@@ -4,6 +4,8 @@ import csv
 import importlib.util
 import json
 import logging
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -132,3 +134,18 @@ def test_nothing_evaluated_exits_1(script, tmp_path, capsys):
         (row,) = csv.DictReader(handle)
     assert row["status"] == "failed" and row["error"].startswith("not a readable video")
 
+
+
+def test_help_does_not_import_torch():
+    # torch and torchmetrics take seconds to import (5.4 s for --help before); the help and the argument checks
+    # need neither.
+    script = ("import runpy, sys\n"
+              "sys.argv = ['evaluate_models.py', '--help']\n"
+              "try:\n"
+              f"    runpy.run_path({str(SCRIPT)!r}, run_name='__main__')\n"
+              "except SystemExit:\n"
+              "    pass\n"
+              "print('torch' in sys.modules, file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert "--dataset-name" in result.stdout
+    assert result.stderr.strip() == "False"
