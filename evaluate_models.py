@@ -59,9 +59,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     check_model_names(models)
     if len(set(models)) != len(models):
         raise ColorizeError(f"--models lists a model twice: {' '.join(models)}")
-    device = resolve_device(args.device)
     check_output_dir(args.output_dir, args.overwrite)
-    clips = load_dataset(args.dataset_name, args.dataset_path, args.max_frames)
+    clips = load_dataset(args.dataset_name, args.dataset_path, args.max_frames)  # lists the clips, reads no frame
+    device = resolve_device(args.device)  # imports torch (about 1.5 s): after the checks that need none
 
     # 2. Evaluate, 3. write the report (imported here: torch and the metrics take seconds, not needed for the checks)
     from colorize.evaluation import evaluate, write_report
