@@ -90,14 +90,16 @@ class RunOutputs:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        failed = None
         if exc is None:
             try:
                 self._png.wait()
-            except Exception as failed:  # a PNG could not be written: abandon the videos too
-                self._stack.__exit__(type(failed), failed, failed.__traceback__)
-                raise
-        self._png.cancel()
+            except Exception as error:  # a PNG could not be written: abandon the videos too
+                failed, exc_type, exc, tb = error, type(error), error, error.__traceback__
+        self._png.cancel()  # PNG writes not started yet, after an error
         self._stack.__exit__(exc_type, exc, tb)  # finishes the videos, or abandons them on an exception
+        if failed is not None:
+            raise failed
         if exc is None and self._sheet_rows:
             write_png(self.root / "visualization" / "contact_sheet.png", contact_sheet(self._sheet_rows))
 
