@@ -3,6 +3,11 @@
 Raw CIE scaling everywhere: L in [0, 100], a and b in about [-128, 127]. Colorizers predict only ``ab``;
 the luminance ``L`` always comes from the input frame. The formulas follow ``skimage.color`` (sRGB
 gamma, D65 white) and match it to 1e-3; uint8 input goes through an exact 256-entry gamma table.
+
+The linear steps run as OpenCV channel transforms (``cv2.LUT``, ``cv2.transform``) on float32. ``cv2.cvtColor`` itself
+is not used for RGB -> Lab: its own white point and spline-tabulated gamma and cube root put it up to 0.19 L and
+0.42 ab from skimage on photos (0.03 ab with an exact gamma first; 0.125 ab on grays), where the tests hold 1e-3.
+``compose_lab`` does use it for Lab -> RGB, where 1e-4 of a [0, 1] channel is well under a uint8 step.
 """
 
 import cv2
@@ -19,6 +24,11 @@ _F_FROM_LAB = np.array([[1 / 116, 1 / 500, 0.0, 16 / 116],
                         [1 / 116, 0.0, 0.0, 16 / 116],
                         [1 / 116, 0.0, -1 / 200, 16 / 116]])
 _RGB_FROM_WHITE_XYZ = _RGB_FROM_XYZ.astype(np.float64) * _WHITE.astype(np.float64)
+# The way back: linear RGB -> XYZ / white (white folded in), and (fx, fy, fz) -> Lab as one affine map (offset last).
+_WHITE_XYZ_FROM_RGB = _XYZ_FROM_RGB.astype(np.float64) / _WHITE.astype(np.float64)[:, None]
+_LAB_FROM_F = np.array([[0.0, 116.0, 0.0, -16.0],
+                        [500.0, -500.0, 0.0, 0.0],
+                        [0.0, 200.0, -200.0, 0.0]])
 _EPS = 0.008856  # (6/29)**3
 _KAPPA = 7.787  # (29/6)**2 / 3
 
@@ -42,7 +52,11 @@ def _to_linear(rgb: np.ndarray) -> np.ndarray:
 
 
 def _f(t: np.ndarray) -> np.ndarray:
-    return np.where(t > _EPS, np.cbrt(t), _KAPPA * t + 16.0 / 116.0)
+    out = np.cbrt(t)
+    dark = t <= _EPS  # the dark end: a straight line instead of the cube root
+    if dark.any():
+        out[dark] = _KAPPA * t[dark] + 16.0 / 116.0
+    return out
 
 
 def _f_inv(t: np.ndarray) -> np.ndarray:
@@ -54,11 +68,18 @@ def _f_inv(t: np.ndarray) -> np.ndarray:
 
 
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """(H, W, 3) RGB, uint8 or float in [0, 1] -> (H, W, 3) float32 Lab (L in [0, 100], ab in [-128, 127])."""
+    """(H, W, 3) RGB, uint8 or float in [0, 1] -> (H, W, 3) float32 Lab (L in [0, 100], ab in [-128, 127]).
+
+    Gamma by table (uint8) or formula (float), then two OpenCV channel transforms around the cube root: a 1280x720
+    uint8 frame in about a third of the time of numpy's indexing, matmul and stacking.
+    """
     if rgb.ndim != 3 or rgb.shape[-1] != 3:
         raise ValueError(f"expected an (H, W, 3) RGB image, got shape {rgb.shape}")
-    fx, fy, fz = np.moveaxis(_f(_to_linear(rgb) @ _XYZ_FROM_RGB.T / _WHITE), -1, 0)
-    return np.stack([116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)], axis=-1).astype(np.float32)
+    if rgb.dtype == np.uint8:
+        linear = cv2.LUT(np.ascontiguousarray(rgb), _LINEAR_LUT)
+    else:
+        linear = _srgb_to_linear(np.asarray(rgb, np.float32))
+    return cv2.transform(_f(cv2.transform(linear, _WHITE_XYZ_FROM_RGB)), _LAB_FROM_F)
 
 
 def rgb_to_luminance(rgb: np.ndarray) -> np.ndarray:
