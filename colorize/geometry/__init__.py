@@ -16,6 +16,7 @@ from colorize.geometry.camera import (
 from colorize.geometry.colorization import ColorizationProcessor
 from colorize.geometry.depth import DEFAULT_DEPTH_MODEL, MonocularDepth
 from colorize.geometry.depthmaps import DepthMapWriter, inverse_depth_preview
+from colorize.geometry.exr import decode_exr_depth
 from colorize.geometry.folder import read_depth, read_depth_folder
 from colorize.geometry.frame import VideoFrame
 from colorize.geometry.instances import SegmentTracker, SegmentTrackerConfig
@@ -26,7 +27,7 @@ from colorize.geometry.semantic import DEFAULT_SEGMENTATION_MODEL, SemanticSegme
 from colorize.geometry.splat import splat
 from colorize.geometry.synthetic import Score, SyntheticVideo, camera_path, render_video, score_propagation
 from colorize.geometry.track import CameraTrack, ResizedViews, read_indexed_npz
-from colorize.geometry.vipe import ViPEOutput, decode_exr_depth, find_vipe_outputs, vipe_output_for
+from colorize.geometry.vipe import ViPEOutput, find_vipe_outputs, vipe_output_for
 
 __all__ = [
     "CameraView", "backproject", "intrinsics_from_fov", "pixel_rays", "project", "resize_view", "scale_intrinsics",

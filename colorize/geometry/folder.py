@@ -19,8 +19,8 @@ import numpy as np
 
 from colorize.errors import InputError
 from colorize.geometry.camera import intrinsics_from_fov
+from colorize.geometry.exr import decode_exr_depth
 from colorize.geometry.track import CameraTrack, read_indexed_npz
-from colorize.geometry.vipe import decode_exr_depth
 
 logger = logging.getLogger(__name__)
 

@@ -9,14 +9,13 @@ For a video named NAME, ViPE's ``vipe/utils/io.py`` (``save_artifacts``) writes 
 - ``rgb/NAME.mp4``: the frames it ran on; optionally ``mask/NAME.zip``: PNG instance masks named like the depth.
 
 Frames may be missing from any of them (ViPE drops frames it has no estimate for); :class:`CameraTrack` only holds
-the frames that have all three. EXR needs the ``OpenEXR`` package (``pip install colorize-video[vipe]``): the
-OpenCV wheels are built without their EXR codec.
+the frames that have all three. EXR needs the ``OpenEXR`` package (``pip install colorize-video[vipe]``; any version
+ViPE works with, see :mod:`colorize.geometry.exr`): the OpenCV wheels are built without their EXR codec.
 
 :func:`vipe_output_for` finds a video's output (NAME is the video file's stem, as ViPE names it) and, when there is
 none and the ``vipe`` command is installed, runs ``vipe infer VIDEO --output FOLDER`` first, as a subprocess.
 """
 
-import io
 import logging
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ import cv2
 import numpy as np
 
 from colorize.errors import ColorizeError, InputError
+from colorize.geometry.exr import decode_exr_depth
 from colorize.geometry.track import CameraTrack, read_indexed_npz
 
 logger = logging.getLogger(__name__)
@@ -115,19 +115,3 @@ def _indexed_members(path: Path) -> dict[int, str]:
 def _read_exr_depth(path: Path, member: str) -> np.ndarray:
     with zipfile.ZipFile(path) as archive:
         return decode_exr_depth(archive.read(member), f"{path}:{member}")
-
-
-def decode_exr_depth(data: bytes, source: str) -> np.ndarray:
-    """Channel ``Z`` of an EXR file's bytes as (H, W) float32 (metres); ``source`` names it in errors."""
-    try:
-        import OpenEXR
-    except ModuleNotFoundError as err:
-        raise InputError("reading EXR depth needs the OpenEXR package: pip install 'colorize-video[vipe]' "
-                         "(or pip install openexr)") from err
-    try:
-        channels = OpenEXR.File(io.BytesIO(data)).channels()
-    except Exception as err:  # OpenEXR raises bare Exceptions for corrupt files
-        raise InputError(f"cannot read EXR {source}: {err}") from err
-    if "Z" not in channels:
-        raise InputError(f"{source} has no Z channel (channels: {sorted(channels)})")
-    return channels["Z"].pixels.astype(np.float32)
