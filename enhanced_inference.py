@@ -2,7 +2,7 @@
 """Colorize videos with any registered model, stabilised over time; list, check, recommend and compare models.
 
     python enhanced_inference.py --input INPUT.mp4 --output DIR [--model ID] [--reference IMG | --keyframes DIR]
-        [--ground-truth GT.mp4] [--device auto|cpu|cuda] [--inference-steps N] [--mixed-precision no|fp16|bf16]
+        [--ground-truth GT.mp4] [--device auto|cpu|cuda] [--inference-steps N] [--mixed-precision auto|no|fp16|bf16]
         [--memory-efficient] [--no-temporal | --temporal-lookahead N] [--max-frames N] [--overwrite]
     python enhanced_inference.py --input FOLDER --output DIR ...          # every video of FOLDER (a batch)
     python enhanced_inference.py --batch --video-list LIST.txt --output DIR ...
@@ -10,7 +10,7 @@
     python enhanced_inference.py --evaluate-models M1 M2 --test-dataset PATH --output DIR [--max-frames N]
     python enhanced_inference.py --list-models
     python enhanced_inference.py --recommend INPUT.mp4 [--reference IMG] [--complexity low|medium|high]
-    python enhanced_inference.py --check-model MODEL [--device auto|cpu|cuda] [--mixed-precision no|fp16|bf16]
+    python enhanced_inference.py --check-model MODEL [--device auto|cpu|cuda] [--mixed-precision auto|no|fp16|bf16]
 
 Without --model the assessor recommends one for each video. Each video's outputs follow the standalone program's
 layout; a batch writes one folder per video and batch_summary.json, skips videos already complete (--overwrite
@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "temporal_lookahead, propagation, output (default: configs/pipeline/colorization.yaml)")
     parser.add_argument("--inference-steps", type=int, metavar="N",
                         help="diffusion denoising steps (default: the config's inference_steps, 25)")
-    parser.add_argument("--memory-efficient", action="store_true", help="CPU offload, attention slicing, VAE tiling")
+    parser.add_argument("--memory-efficient", action="store_true",
+                        help="model CPU offload (CUDA), VAE tiling, one frame at a time")
     parser.add_argument("--no-temporal", action="store_true", help="skip the temporal stabiliser")
     parser.add_argument("--temporal-lookahead", type=int, metavar="N",
                         help="frames the stabiliser sees before writing one (default: the config's, 8; 0: causal)")
@@ -70,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--complexity", choices=("low", "medium", "high"), default="medium",
                         help="with --recommend: how much the content changes (cuts, new objects); default medium")
     parser.add_argument("--device", choices=DEVICES, default="auto", help="default auto")
-    parser.add_argument("--mixed-precision", choices=MIXED_PRECISION, default="no", help="default no")
+    parser.add_argument("--mixed-precision", choices=MIXED_PRECISION, default="auto",
+                        help="default auto: fp16 on a CUDA GPU, fp32 (no) on the CPU")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     return parser
 
@@ -119,6 +121,8 @@ def colorize_videos(args: argparse.Namespace) -> int:
         raise InputError("--ground-truth applies to a single video, not a batch")
     videos = read_video_list(args.video_list) if args.video_list is not None else videos_in(args.input)
     summary = engine.batch_process_videos(videos, args.output, args.model, overwrite=args.overwrite, **options)
+    if not engine.state.is_main_process:  # under accelerate launch the main process reports the whole batch
+        return 1 if summary["failed"] else 0
     for video, result in summary["videos"].items():
         print(f"{result['status']:8} {video}" + (f": {result['error']}" if "error" in result else ""))
     print(f"successful: {summary['successful']} (skipped as already done: {summary['skipped']}), "

@@ -62,7 +62,8 @@ class PretrainedModelAssessor:
         try:
             return Situation(int(video["width"]), int(video["height"]), int(num_frames),
                              video.get("complexity", "medium"), bool(video.get("has_reference", False)), self.device,
-                             probe.free_memory_gib(self.device), probe.models_on_disk(specs or self.models()))
+                             probe.free_memory_gib(self.device), probe.models_on_disk(specs or self.models()),
+                             self.settings.mixed_precision)
         except ValueError as err:
             raise InputError(f"video_characteristics: {err}") from None
 

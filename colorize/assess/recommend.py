@@ -9,12 +9,13 @@ recommended; the reason is recorded for each one.
 
 from dataclasses import dataclass, field
 
+from colorize.models.base import resolve_precision
 from colorize.models.registry import CLASSES, SPEEDS, ModelSpec
 
 COMPLEXITIES = ("low", "medium", "high")
 LONG_VIDEO_FRAMES = 1500  # one minute at 25 fps
 LARGE_FRAME_PIXELS = 1920 * 1080
-CPU_MEMORY_FACTOR = 2.0  # fp32 on the CPU against the fp16 GPU figure of ModelNeeds.memory_gib
+FP32_MEMORY_FACTOR = 2.0  # float32 weights and activations against the fp16 figure of ModelNeeds.memory_gib
 DEVICE_NAMES = {"cpu": "CPU", "cuda": "GPU"}
 
 
@@ -30,6 +31,7 @@ class Situation:
     device: str = "cpu"  # cpu | cuda
     free_memory_gib: float = 0.0  # free GPU memory on cuda, available RAM on cpu
     on_disk: frozenset[str] = frozenset()  # ids of the models whose weights are on disk (or that need none)
+    mixed_precision: str = "auto"  # the run's: auto (fp16 on cuda, fp32 on cpu) | no | fp16 | bf16
 
     def __post_init__(self) -> None:
         if self.complexity not in COMPLEXITIES:
@@ -56,7 +58,7 @@ def why_not_usable(spec: ModelSpec, situation: Situation) -> tuple[str, str] | N
         return "needs a colour reference", "it needs a colour reference frame and none is given"
     if situation.device == "cpu" and spec.needs.gpu == "required":
         return "needs a CUDA GPU", "it needs a CUDA GPU"
-    memory = memory_needed(spec, situation.device)
+    memory = memory_needed(spec, situation.device, situation.mixed_precision)
     if memory is not None and memory > situation.free_memory_gib:
         text = (f"needs about {memory:g} GiB, {situation.free_memory_gib:.1f} GiB free on the "
                 f"{DEVICE_NAMES[situation.device]}")
@@ -64,12 +66,13 @@ def why_not_usable(spec: ModelSpec, situation: Situation) -> tuple[str, str] | N
     return None
 
 
-def memory_needed(spec: ModelSpec, device: str) -> float | None:
-    """GiB ``spec`` needs on ``device`` (fp16 figure on cuda, twice that on cpu); None when unknown."""
+def memory_needed(spec: ModelSpec, device: str, mixed_precision: str = "auto") -> float | None:
+    """GiB ``spec`` needs on ``device`` in the precision that runs there (:func:`resolve_precision`): the fp16
+    figure in half precision, twice that in float32; None when unknown."""
     gib = spec.needs.memory_gib
     if gib is None:
         return None
-    return gib * CPU_MEMORY_FACTOR if device == "cpu" else gib
+    return gib * FP32_MEMORY_FACTOR if resolve_precision(mixed_precision, device) == "no" else gib
 
 
 def _score(spec: ModelSpec, situation: Situation) -> float:
@@ -99,7 +102,7 @@ def recommend(specs: dict[str, ModelSpec], situation: Situation) -> Recommendati
     ranked = sorted(usable, key=lambda spec: -_score(spec, situation))  # stable: ties keep registry order
     best, device = ranked[0], DEVICE_NAMES[situation.device]
     fits = "needs no weights" if not best.needs.weights else "has its weights on disk"
-    if memory_needed(best, situation.device):
+    if memory_needed(best, situation.device, situation.mixed_precision):
         fits += f" and fits the {situation.free_memory_gib:.1f} GiB free on the {device}"
     elif best.needs.gpu == "no":
         fits += f" and runs on the {device}"

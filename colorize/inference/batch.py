@@ -1,5 +1,8 @@
 """Batches of videos: one output folder per video, failures reported without stopping the rest, completed videos
 skipped on a re-run, and the list shared between processes under ``accelerate launch`` (merged at the end).
+
+Several machines can share a batch only through a filesystem they all see: each process writes its videos' folders
+under the output folder, and the main process writes the summary there.
 """
 
 import json
@@ -7,9 +10,10 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from colorize.errors import ColorizeError, InputError
 from colorize.io import VIDEO_SUFFIXES, atomic_file, list_videos
@@ -40,66 +44,77 @@ def videos_in(folder: str | os.PathLike) -> list[Path]:
     return videos
 
 
-def process_rank() -> tuple[int, int]:
-    """(rank, world size) of this process: from ``accelerate launch`` / ``torchrun`` (RANK, WORLD_SIZE), else (0, 1)."""
-    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+class Processes(Protocol):
+    """What a batch needs of accelerate's ``PartialState``: this process's place among those of the run."""
+
+    process_index: int
+    num_processes: int
+    is_main_process: bool
+
+    def split_between_processes(self, inputs: list, apply_padding: bool = False) -> AbstractContextManager[list]:
+        """This process's contiguous share of ``inputs``."""
+
+    def wait_for_everyone(self) -> None:
+        """Block until every process gets here."""
 
 
-def wait_for_everyone() -> None:
-    """Block until every process of an ``accelerate launch`` run gets here."""
-    from accelerate import PartialState
+class SingleProcess:
+    """``PartialState`` of a run on one process, for a base install without accelerate."""
 
-    PartialState().wait_for_everyone()
+    process_index, num_processes, is_main_process = 0, 1, True
+
+    @contextmanager
+    def split_between_processes(self, inputs: list, apply_padding: bool = False) -> Iterator[list]:
+        yield inputs
+
+    def wait_for_everyone(self) -> None:
+        pass
 
 
-def shard(videos: list[Path], rank: int, world_size: int) -> list[Path]:
-    """The share of process ``rank`` of ``world_size``: every ``world_size``-th video from ``rank`` on."""
-    if not 0 <= rank < world_size:
-        raise ValueError(f"rank must be in [0, {world_size}), got {rank}")
-    return videos[rank::world_size]
+def process_state() -> Processes:
+    """accelerate's ``PartialState`` (under ``accelerate launch``: one of several processes, each with its own
+    ``state.device``), or :class:`SingleProcess` when accelerate is not installed."""
+    try:
+        from accelerate import PartialState
+    except ModuleNotFoundError:
+        return SingleProcess()
+    return PartialState()
+
+
+def gather(state: Processes, items: list) -> list:
+    """The ``items`` of every process, concatenated in process order, on every process (``gather_object``)."""
+    if state.num_processes == 1:
+        return list(items)
+    from accelerate.utils import gather_object
+
+    return gather_object(items)
 
 
 def run_batch(process: Process, videos: list[str | os.PathLike], output_base_dir: str | os.PathLike,
-              overwrite: bool = False, rank: int | None = None, world_size: int | None = None) -> dict[str, Any]:
+              overwrite: bool = False, state: Processes | None = None) -> dict[str, Any]:
     """Run ``process`` on this process's share of ``videos``, each into ``output_base_dir/<file stem>``.
 
     A video whose folder already holds ``run.json`` (complete: outputs appear only when whole) is skipped unless
-    ``overwrite``. Any error in one video is recorded with its message and the next goes on. With one process the
-    summary goes to ``batch_summary.json``; with several each writes ``batch_summary.rank<R>.json`` and the caller
-    merges them with :func:`merge_summaries` once all are done. ``rank``/``world_size`` default to
-    :func:`process_rank`. Returns ``{"successful", "failed", "skipped", "videos": {path: result}}``.
+    ``overwrite``. Any error in one video is recorded with its message and the next goes on. Under ``accelerate
+    launch`` each process takes a contiguous share of the list (``split_between_processes``); the results of all
+    are gathered (``gather_object``) and the main process writes ``batch_summary.json``. ``state``: default
+    :func:`process_state`. Returns, on every process, ``{"successful", "failed", "skipped", "videos": {path:
+    result}}`` for the whole list.
     """
     videos = [Path(video) for video in videos]
     stems = [video.stem for video in videos]
     clashes = sorted({stem for stem in stems if stems.count(stem) > 1})
     if clashes:
         raise InputError(f"videos with the same name would share an output folder: {', '.join(clashes)}")
-    if rank is None or world_size is None:
-        rank, world_size = process_rank()
+    state = state or process_state()
     base = Path(output_base_dir)
     base.mkdir(parents=True, exist_ok=True)
-    results = {}
-    for video in shard(videos, rank, world_size):
-        results[str(video)] = _one(process, video, base / video.stem, overwrite)
-    summary = _summarise(results)
-    name = SUMMARY if world_size == 1 else f"batch_summary.rank{rank}.json"
-    _write_json(base / name, summary)
-    return summary
-
-
-def merge_summaries(output_base_dir: str | os.PathLike, world_size: int) -> dict[str, Any]:
-    """Merge the per-process summaries of a run on ``world_size`` processes into ``batch_summary.json``."""
-    base = Path(output_base_dir)
-    results: dict[str, Any] = {}
-    for rank in range(world_size):
-        part = base / f"batch_summary.rank{rank}.json"
-        if not part.is_file():
-            raise ColorizeError(f"process {rank} of {world_size} left no summary ({part}): did it fail?")
-        results.update(json.loads(part.read_text())["videos"])
-    summary = _summarise(results)
-    _write_json(base / SUMMARY, summary)
-    for rank in range(world_size):
-        (base / f"batch_summary.rank{rank}.json").unlink()
+    with state.split_between_processes(videos) as share:
+        results = [(str(video), _one(process, video, base / video.stem, overwrite)) for video in share]
+    summary = _summarise(dict(gather(state, results)))
+    if state.is_main_process:
+        _write_json(base / SUMMARY, summary)
+    state.wait_for_everyone()  # the summary is complete on disk when any process returns
     return summary
 
 

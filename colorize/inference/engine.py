@@ -8,7 +8,6 @@ import functools
 import itertools
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,12 +22,14 @@ from colorize.color import (
     working_size,
 )
 from colorize.errors import ColorizeError, InputError
+from colorize.inference.batch import Processes, process_state, run_batch
 from colorize.io import (
     VideoInfo,
     atomic_dir,
     check_output_dir,
     iter_frames,
     probe_video,
+    scratch_dir,
 )
 from colorize.models import Colorizer, ColorizerSettings, make_colorizer
 from colorize.models.frames import batched_chroma
@@ -38,6 +39,7 @@ from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.run import ChromaFn, check_same_video, collect_references, quality_meter, write_frames
 from colorize.propagation import PropagationConfig
 from colorize.temporal import StabilizerConfig, TemporalStabilizer
+from colorize.utils import progress as progress_bars
 from colorize.utils.progress import progress
 
 logger = logging.getLogger(__name__)
@@ -49,8 +51,8 @@ PathLike = str | os.PathLike
 class InferenceConfig:
     """How :class:`EnhancedColorizationInference` runs; model settings go to :class:`ColorizerSettings`."""
 
-    mixed_precision: str = "no"  # no | fp16 | bf16 (diffusion models on CUDA)
-    memory_efficient: bool = False  # CPU offload, attention slicing, VAE tiling, one frame at a time
+    mixed_precision: str = "auto"  # auto (fp16 on CUDA, fp32 on the CPU) | no | fp16 | bf16
+    memory_efficient: bool = False  # model CPU offload (CUDA), VAE tiling, one frame at a time
     inference_steps: int = 25  # diffusion denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
     temporal: bool = True  # run every model's output through colorize.temporal (False: --no-temporal)
@@ -69,6 +71,14 @@ class InferenceConfig:
                       "output": pipeline.output, **overrides})
 
 
+def placement(device: str, state: Processes) -> str:
+    """Where this process runs models: ``device`` (``"cpu"`` or ``"cuda"``), or under ``accelerate launch`` with
+    several processes on CUDA, the process's own GPU (``state.device``, e.g. ``"cuda:1"``)."""
+    if device == "cuda" and state.num_processes > 1:
+        return str(state.device)
+    return device
+
+
 def stabilizer_config(pipeline: PipelineConfig) -> StabilizerConfig:
     """The stabiliser settings of the pipeline YAML (``temporal_weight``, ``temporal_lookahead``)."""
     return StabilizerConfig(temporal_weight=pipeline.temporal_weight, lookahead=pipeline.temporal_lookahead)
@@ -79,16 +89,23 @@ class EnhancedColorizationInference:
     picks), then makes the result temporally consistent. Built models are kept for the next video.
 
     Args:
-        device: ``"auto"``, ``"cpu"`` or ``"cuda"``.
+        device: ``"auto"``, ``"cpu"`` or ``"cuda"``; under ``accelerate launch`` a process's CUDA models go to its
+            own GPU (``state.device``, e.g. ``cuda:1``).
         config: an :class:`InferenceConfig` (default settings when None).
+        state: this process's place in the run (default :func:`colorize.inference.batch.process_state`:
+            accelerate's ``PartialState``); only the main process shows progress bars.
     """
 
-    def __init__(self, device: str = "auto", config: InferenceConfig | None = None) -> None:
+    def __init__(self, device: str = "auto", config: InferenceConfig | None = None,
+                 state: Processes | None = None) -> None:
         from colorize.assess import PretrainedModelAssessor
 
         self.config = config or InferenceConfig()
+        self.state = state or process_state()
+        if not self.state.is_main_process:  # one set of progress bars per run, not one per process
+            progress_bars.disable_progress_bar = True
         self.assessor = PretrainedModelAssessor(device=device)
-        self.device = self.assessor.device
+        self.device = placement(self.assessor.device, self.state)
         try:
             self.settings = ColorizerSettings(device=self.device, mixed_precision=self.config.mixed_precision,
                                               memory_efficient=self.config.memory_efficient,
@@ -96,6 +113,7 @@ class EnhancedColorizationInference:
                                               guidance_scale=self.config.guidance_scale)
         except ValueError as err:  # e.g. --inference-steps 0: the user's to fix, one line
             raise InputError(str(err)) from None
+        self.assessor.settings = self.settings  # recommendations sized for the precision that runs
         self._models: dict[str, Colorizer] = {}
 
     def process_video(self, input_path: PathLike, output_dir: PathLike, model_id: str | None = None,
@@ -124,9 +142,9 @@ class EnhancedColorizationInference:
         started = time.perf_counter()
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         with atomic_dir(output_dir, overwrite) as tmp, \
-                tempfile.TemporaryDirectory(prefix=f".{output_dir.name}.scratch-", dir=output_dir.parent) as scratch:
+                scratch_dir(output_dir) as scratch:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
-            chroma, frames = self._chroma(colorizer, open_frames, images, info, num_frames, Path(scratch))
+            chroma, frames = self._chroma(colorizer, open_frames, images, info, num_frames, scratch)
             anchors = {index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
                        for index, image in images.items()}
             stabilizer = TemporalStabilizer(self.config.stabilizer) if self.config.temporal else None
@@ -154,23 +172,15 @@ class EnhancedColorizationInference:
                              model_id: str | None = None, overwrite: bool = False, **options: Any) -> dict[str, Any]:
         """Colorize each video into ``output_base_dir/<name>/``; see :func:`colorize.inference.batch.run_batch`.
 
-        Under ``accelerate launch`` each process takes its share of the list and the main process merges the
-        summaries (the other processes return their own share's).
-        ``options`` go to :meth:`process_video` (``reference``, ``keyframes``, ``max_frames``). Returns the summary
-        (``successful``, ``failed``, ``skipped`` counts and ``videos``), also written as ``batch_summary.json``.
+        Under ``accelerate launch`` each process takes its share of the list, and every process returns the summary
+        of the whole list, gathered from all. ``options`` go to :meth:`process_video` (``reference``, ``keyframes``,
+        ``max_frames``). Returns the summary (``successful``, ``failed``, ``skipped`` counts and ``videos``), also
+        written as ``batch_summary.json`` by the main process.
         """
-        from colorize.inference.batch import merge_summaries, process_rank, run_batch, wait_for_everyone
-
         def process(video: Path, output_dir: Path) -> dict[str, Any]:
             return self.process_video(video, output_dir, model_id, overwrite=overwrite, **options)
 
-        rank, world_size = process_rank()  # under accelerate launch: this process takes its share
-        summary = run_batch(process, video_list, output_base_dir, overwrite, rank, world_size)
-        if world_size > 1:
-            wait_for_everyone()
-            if rank == 0:
-                summary = merge_summaries(output_base_dir, world_size)
-        return summary
+        return run_batch(process, video_list, output_base_dir, overwrite, self.state)
 
     def choose_model(self, info: VideoInfo, has_reference: bool) -> str:
         """The model :meth:`PretrainedModelAssessor.recommend_model` picks for this video on this machine."""

@@ -6,17 +6,22 @@ two together. Optional conditions (a colour reference, depth, a semantic mask) g
 """
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from colorize.errors import InputError
+from colorize.errors import ColorizeError, InputError
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger(__name__)
 
-DEVICES = ("auto", "cpu", "cuda")
-MIXED_PRECISION = ("no", "fp16", "bf16")
+DEVICES = ("auto", "cpu", "cuda")  # choices of --device; settings also take one GPU of several, "cuda:N"
+MIXED_PRECISION = ("auto", "no", "fp16", "bf16")  # auto: fp16 on a CUDA GPU (as in diffusers' examples), else no
 CONDITIONS = ("reference", "depth", "semantic")
 
 
@@ -24,9 +29,9 @@ CONDITIONS = ("reference", "depth", "semantic")
 class ColorizerSettings:
     """How a colorizer runs. Diffusion models use every field; the others ignore what does not apply."""
 
-    device: str = "auto"  # auto | cpu | cuda
-    mixed_precision: str = "no"  # no | fp16 | bf16 (fp16 needs a CUDA GPU)
-    memory_efficient: bool = False  # model CPU offload (CUDA), attention slicing, VAE tiling, one frame at a time
+    device: str = "auto"  # auto | cpu | cuda | cuda:N
+    mixed_precision: str = "auto"  # auto (fp16 on CUDA, fp32 on the CPU) | no | fp16 | bf16 (fp16 needs CUDA)
+    memory_efficient: bool = False  # model CPU offload (CUDA), VAE tiling, one frame at a time
     inference_steps: int = 25  # denoising steps
     guidance_scale: float = 7.5  # classifier-free guidance (1: off)
     strength: float = 0.8  # img2img / inpainting: how much of the gray frame is noised away (0..1]
@@ -37,8 +42,8 @@ class ColorizerSettings:
     negative_prompt: str = "black and white, grayscale, monochrome, sepia, desaturated"
 
     def __post_init__(self) -> None:
-        if self.device not in DEVICES:
-            raise ValueError(f"device must be one of {DEVICES}, got {self.device!r}")
+        if self.device not in DEVICES and not re.fullmatch(r"cuda:\d+", self.device):
+            raise ValueError(f"device must be one of {DEVICES} or cuda:N, got {self.device!r}")
         if self.mixed_precision not in MIXED_PRECISION:
             raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
         for name in ("inference_steps", "batch_size", "resolution"):
@@ -46,6 +51,25 @@ class ColorizerSettings:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not 0.0 < self.strength <= 1.0:
             raise ValueError(f"strength must be in (0, 1], got {self.strength}")
+
+
+def resolve_precision(mixed_precision: str, device: str) -> str:
+    """The precision a run on ``device`` (``cpu``, ``cuda``, ``cuda:N``) uses: ``"auto"`` -> ``"fp16"`` on CUDA,
+    ``"no"`` (float32) on the CPU; others as given."""
+    if mixed_precision == "auto":
+        return "fp16" if device.startswith("cuda") else "no"
+    return mixed_precision
+
+
+def torch_dtype(mixed_precision: str, device: str) -> "torch.dtype":
+    """The weights' dtype: ``"no"`` -> float32, ``"fp16"`` -> float16 (CUDA only), ``"bf16"`` -> bfloat16,
+    ``"auto"`` as :func:`resolve_precision` says."""
+    import torch
+
+    precision = resolve_precision(mixed_precision, device)
+    if precision == "fp16" and not device.startswith("cuda"):
+        raise ColorizeError("mixed precision fp16 needs a CUDA GPU; on the CPU use bf16 or no")
+    return {"no": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[precision]
 
 
 @dataclass
@@ -67,7 +91,7 @@ class ModelNeeds:
 
     weights: bool  # weights must be on disk (Hugging Face cache, a local folder or a checkpoint)
     gpu: str  # "no" | "recommended" | "required"
-    memory_gib: float | None  # GPU memory at 512 px in fp16 (the CPU needs about twice as much: fp32); None: unknown
+    memory_gib: float | None  # GPU memory at 512 px in fp16 (float32 needs about twice as much); None: unknown
     reference: bool = False  # needs a colour reference frame (keyframe propagation)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from colorize.errors import InputError
-from colorize.models.base import Colorizer, ColorizerSettings, Conditions
+from colorize.models.base import Colorizer, ColorizerSettings, Conditions, torch_dtype
 from colorize.models.loading import MissingWeightsError
 from colorize.models.registry import ModelSpec
 from colorize.utils.device import resolve_device
@@ -18,7 +18,8 @@ from colorize.utils.device import resolve_device
 
 class UNetColorizer(Colorizer):
     """A trained :class:`~colorize.models.unet_network.UNet`; depth and semantic maps are used if it was trained
-    with them. Runs at the network's working size, chroma upsampled under the full-resolution L."""
+    with them. Runs at the network's working size in the settings' precision (fp16 on CUDA by default), chroma
+    upsampled under the full-resolution L."""
 
     uses = frozenset({"depth", "semantic"})
 
@@ -59,4 +60,6 @@ def load_unet(spec: ModelSpec, settings: ColorizerSettings) -> Colorizer:
     path = Path(spec.weights[0])
     if not path.exists():
         raise InputError(f"{spec.id}: checkpoint not found: {path}")
-    return UNetColorizer(spec, UNet.from_pretrained(path, device=resolve_device(settings.device)), settings)
+    device = resolve_device(settings.device)
+    network = UNet.from_pretrained(path, device=device).to(torch_dtype(settings.mixed_precision, device))
+    return UNetColorizer(spec, network, settings)

@@ -125,7 +125,7 @@ class UNet(nn.Module):
         if lum.ndim != 3:
             raise ValueError(f"expected (N, H, W) luminance, got shape {lum.shape}")
         size = working_size(*lum.shape[1:], self.config.max_side)
-        device = next(self.parameters()).device
+        weight = next(self.parameters())
         was_training = self.training
         self.eval()
         out = np.empty((*lum.shape, 2), np.float32)
@@ -134,7 +134,7 @@ class UNet(nn.Module):
             x = self.make_input(_stack(lum[part] / np.float32(100.0), size, resize)[:, None].float(),
                                 None if depth is None else _stack(depth[part], size, resize)[:, None].float(),
                                 None if semantic is None else _stack(semantic[part], size, resize_labels).long())
-            ab = (self(x.to(device)) * AB_SCALE).permute(0, 2, 3, 1).float().cpu().numpy()
+            ab = (self(x.to(weight.device, weight.dtype)) * AB_SCALE).permute(0, 2, 3, 1).float().cpu().numpy()
             for offset, (frame_ab, frame_lum) in enumerate(zip(ab, lum[part], strict=True)):
                 out[start + offset] = upsample_chroma(frame_ab, frame_lum)
         self.train(was_training)

@@ -104,3 +104,13 @@ def test_a_model_that_requires_a_gpu():
 def test_unknown_complexity():
     with pytest.raises(ValueError, match="complexity must be one of"):
         dataclasses.replace(situation(), complexity="extreme")
+
+
+@pytest.mark.parametrize("precision, needed", [("auto", 4.0), ("fp16", 4.0), ("bf16", 4.0), ("no", 8.0)])
+def test_gpu_memory_is_sized_for_the_precision_that_runs(precision, needed):
+    """auto runs fp16 on CUDA (the ModelNeeds figure); a float32 run (mixed precision no) needs twice as much."""
+    choice = recommend(MODEL_SPECS, situation(device="cuda", free_memory_gib=6.0, mixed_precision=precision,
+                                              on_disk=frozenset({"stable_diffusion_inpaint"})))
+    assert choice.model == ("stable_diffusion_inpaint" if needed < 6.0 else None)
+    if needed > 6.0:
+        assert choice.rejected["stable_diffusion_inpaint"] == "it needs about 8 GiB, 6.0 GiB free on the GPU"

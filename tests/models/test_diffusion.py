@@ -54,8 +54,27 @@ def test_memory_efficient_options(offline, settings, lum):
     assert lean.batch_size == 1 and plain.batch_size == 2  # one frame at a time
     assert lean.pipeline.vae.use_tiling and not plain.pipeline.vae.use_tiling
     processors = {type(p).__name__ for p in lean.pipeline.unet.attn_processors.values()}
-    assert processors == {"SlicedAttnProcessor"}
+    assert processors == {"AttnProcessor2_0"}  # torch 2 SDPA kept: attention slicing would only slow it down
     np.testing.assert_allclose(lean.colorize(lum), plain.colorize(lum), atol=1e-2)  # same result, less memory
+
+
+def test_offload_goes_to_the_process_gpu(monkeypatch, settings):
+    """Under accelerate launch a process's device is cuda:N: model CPU offload must use that GPU, not GPU 0."""
+    from diffusers import StableDiffusionInpaintPipeline
+
+    offloaded = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(StableDiffusionInpaintPipeline, "enable_model_cpu_offload",
+                        lambda pipeline, gpu_id=None, device=None: offloaded.append(device))
+    lean = dataclasses.replace(settings, device="cuda:1", mixed_precision="no", memory_efficient=True)
+    colorizer = StableDiffusionInpaintColorizer(MODEL_SPECS["stable_diffusion_inpaint"], lean,
+                                                pipeline=tiny.stable_diffusion_inpaint("tiny"))
+    assert offloaded == ["cuda:1"] and colorizer.device == "cuda:1" and colorizer.pipeline.vae.use_tiling
+
+
+def test_auto_precision_is_fp16_on_cuda_only():
+    assert torch_dtype("auto", "cpu") == torch.float32
+    assert torch_dtype("auto", "cuda") == torch_dtype("auto", "cuda:1") == torch.float16
 
 
 def test_bf16_on_the_cpu(offline, settings, lum):
