@@ -43,7 +43,7 @@ def test_list_models(script, offline, capsys):
                           "unet"]
     assert "| not needed | - |" in rows["propagation"]
     inpaint = rows["stable_diffusion_inpaint"]
-    assert "| on disk | hf download stable-diffusion-v1-5/stable-diffusion-inpainting |" in inpaint
+    assert "| on disk | hf download stable-diffusion-v1-5/stable-diffusion-inpainting --include " in inpaint
     assert "| missing | train it with `python train_colorization.py" in rows["unet"]
 
 
@@ -69,7 +69,7 @@ def run_script(*args: str, cache: Path) -> subprocess.CompletedProcess:
     ("stable_diffusion_inpaint", "error: stable_diffusion_inpaint: weights of stable-diffusion-v1-5/stable-diffusion-"
                                  "inpainting are not in the local Hugging Face cache ({cache}/hub) and offline mode "
                                  "(HF_HUB_OFFLINE) is on; fetch them with `hf download stable-diffusion-v1-5/stable-"
-                                 "diffusion-inpainting`"),
+                                 "diffusion-inpainting --include "),
     ("unet", "error: unet: no checkpoint is registered: train one with `python train_colorization.py --config"),
 ], ids=["stable_diffusion_inpaint", "unet"])
 def test_missing_model_is_one_line_and_exit_2(tmp_path, model, expected):

@@ -23,15 +23,22 @@ T = TypeVar("T")
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt")
 # Pipeline components a colorizer does not load (model_index.json may list them without their folder being there).
 UNUSED_COMPONENTS = frozenset({"safety_checker", "feature_extractor", "image_encoder"})
+# What diffusers' from_pretrained reads of a pipeline or model repository (configs, tokenizer files, safetensors
+# weights), as `hf download --include` patterns: not the single-file checkpoints, fp16 / non-EMA variants and .bin
+# copies beside them (SD 1.5 holds 7.7 GB of those), nor the safety checker (1.2 GB), which colorizers never load.
+DIFFUSERS_FILES = ("*.json", "*.txt", "*diffusion_pytorch_model.safetensors", "*/model.safetensors")
+DIFFUSERS_SKIPPED = ("safety_checker/*",)
 
 
 class MissingWeightsError(ColorizeError):
     """Weights are neither in the local cache nor downloadable; the message says how to fetch them."""
 
 
-def fetch_command(repo_id: str) -> str:
-    """The shell command that puts ``repo_id`` into the Hugging Face cache."""
-    return f"hf download {repo_id}"
+def fetch_command(repo_id: str, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
+    """The shell command that puts ``repo_id`` into the Hugging Face cache: the files matching ``include`` and not
+    ``exclude`` (glob patterns; all files when ``include`` is empty)."""
+    flags = [f'--include "{pattern}"' for pattern in include] + [f'--exclude "{pattern}"' for pattern in exclude]
+    return " ".join(["hf download", repo_id, *flags])
 
 
 def cache_dir() -> Path:

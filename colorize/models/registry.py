@@ -18,7 +18,7 @@ from typing import Any
 
 from colorize.errors import ColorizeError, InputError
 from colorize.models.base import Colorizer, ColorizerSettings, ModelNeeds
-from colorize.models.loading import fetch_command, is_local
+from colorize.models.loading import DIFFUSERS_FILES, DIFFUSERS_SKIPPED, fetch_command, is_local
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ class ModelSpec:
         """The command (or instruction) that provides this model's weights; empty when it needs none."""
         if self.how_to_get or not self.needs.weights:
             return self.how_to_get
-        return " && ".join(fetch_command(source) for source in self.weights if not is_local(source))
+        return " && ".join(fetch_command(source, DIFFUSERS_FILES, DIFFUSERS_SKIPPED) for source in self.weights
+                           if not is_local(source))  # hub weights of colorizers are diffusers repositories
 
 
 _SD15 = "stable-diffusion-v1-5/stable-diffusion-v1-5"

@@ -40,8 +40,8 @@ def test_nothing_usable_says_why_for_each_model():
         "No model is usable here: propagation (needs a colour reference), stable_diffusion_inpaint (weights not on "
         "disk), stable_diffusion_xl (weights not on disk), controlnet_colorization (weights not on disk), unet (no "
         "weights exist yet).")
-    assert choice.rejected["stable_diffusion_xl"] == ("weights not on disk (get them: hf download "
-                                                      "stabilityai/stable-diffusion-xl-base-1.0)")
+    assert choice.rejected["stable_diffusion_xl"] == ("weights not on disk (get them: "
+                                                      f"{MODEL_SPECS['stable_diffusion_xl'].fetch()})")
     assert "python train_colorization.py" in choice.rejected["unet"]
     check_one_sentence(choice)
 

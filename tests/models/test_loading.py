@@ -2,6 +2,7 @@
 
 import shutil
 
+import numpy as np
 import pytest
 from huggingface_hub import constants
 
@@ -19,12 +20,12 @@ def test_missing_weights_give_one_line_naming_model_cache_and_command(empty_cach
     assert "\n" not in message
     assert message.startswith("stable_diffusion_inpaint: weights of stable-diffusion-v1-5/stable-diffusion-inpainting "
                               f"are not in the local Hugging Face cache ({empty_cache}) and offline mode")
-    assert f"`hf download {INPAINT}`" in message
+    assert f"`hf download {INPAINT} --include " in message
 
 
 def test_a_model_of_two_repositories_names_both_commands(empty_cache):
-    with pytest.raises(MissingWeightsError, match="hf download latentcat/control_v1p_sd15_brightness && "
-                                                  "hf download stable-diffusion-v1-5/stable-diffusion-v1-5`"):
+    with pytest.raises(MissingWeightsError, match="hf download latentcat/control_v1p_sd15_brightness --include .* && "
+                                                  "hf download stable-diffusion-v1-5/stable-diffusion-v1-5 --include"):
         make_colorizer("controlnet_colorization", ColorizerSettings(device="cpu"))
 
 
@@ -74,3 +75,47 @@ def test_local_folder_errors(tmp_path):
         load_pretrained(fails, str(tmp_path), "m")
     assert str(info.value) == f"m: cannot load {tmp_path}: Error no file named model_index.json found in directory " \
                               "second line"
+
+
+def hf_download_patterns(command: str, monkeypatch) -> list[tuple[str, list[str], list[str]]]:
+    """(repo, include, exclude) of each ``hf download`` in ``command``, parsed by huggingface_hub's own CLI."""
+    import shlex
+
+    import huggingface_hub.cli.download as download
+    from huggingface_hub.cli.hf import app
+
+    calls = []
+    monkeypatch.setattr(download, "snapshot_download", lambda **kwargs: calls.append(kwargs) or "/nowhere")
+    for part in command.split(" && "):
+        words = shlex.split(part)
+        assert words[:2] == ["hf", "download"]
+        app(words[1:], standalone_mode=False)
+    return [(call["repo_id"], call["allow_patterns"], call["ignore_patterns"]) for call in calls]
+
+
+@pytest.mark.parametrize("model", ["stable_diffusion_inpaint", "controlnet_colorization"])
+def test_fetch_command_downloads_what_from_pretrained_reads_and_no_more(model, hub_cache, monkeypatch, tmp_path):
+    """Each repository filtered by the command's --include/--exclude (as `hf download` filters) still loads through
+    the real from_pretrained; single-file checkpoints, variants, .bin copies and the safety checker are left out."""
+    from huggingface_hub.utils import filter_repo_objects
+
+    from colorize.models import MODEL_SPECS
+
+    junk = ["v1-5-pruned-emaonly.safetensors", "v1-5-pruned.ckpt", "unet/diffusion_pytorch_model.fp16.safetensors",
+            "unet/diffusion_pytorch_model.non_ema.bin", "text_encoder/pytorch_model.bin",
+            "safety_checker/model.safetensors"]
+    cache = tmp_path / "hub"  # the same layout as hub_cache, with only the files the command downloads
+    for repo, include, exclude in hf_download_patterns(MODEL_SPECS[model].fetch(), monkeypatch):
+        folder = cached_snapshot(repo, hub_cache)
+        files = [str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()]
+        kept = set(filter_repo_objects(files + junk, allow_patterns=include, ignore_patterns=exclude))
+        assert kept.isdisjoint(junk) and any(name.endswith(".safetensors") for name in kept)
+        target = cache / folder.relative_to(hub_cache)
+        for name in kept:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(folder / name, target / name)
+        shutil.copytree(folder.parents[1] / "refs", target.parents[1] / "refs")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    colorizer = make_colorizer(model, ColorizerSettings(device="cpu", inference_steps=2, resolution=64))
+    assert colorizer.colorize(np.full((1, 64, 64), 50.0, np.float32)).shape == (1, 64, 64, 2)

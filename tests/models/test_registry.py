@@ -40,7 +40,10 @@ def test_builtin_models():
     assert MODEL_SPECS["controlnet_colorization"].weights == ("latentcat/control_v1p_sd15_brightness",
                                                               "stable-diffusion-v1-5/stable-diffusion-v1-5")
     assert MODEL_SPECS["propagation"].fetch() == ""  # no weights
-    assert MODEL_SPECS["stable_diffusion_xl"].fetch() == "hf download stabilityai/stable-diffusion-xl-base-1.0"
+    assert MODEL_SPECS["stable_diffusion_xl"].fetch() == ('hf download stabilityai/stable-diffusion-xl-base-1.0 '
+                                                         '--include "*.json" --include "*.txt" --include '
+                                                         '"*diffusion_pytorch_model.safetensors" --include '
+                                                         '"*/model.safetensors" --exclude "safety_checker/*"')
     assert "python train_colorization.py --config configs/training/custom_unet.yaml" in MODEL_SPECS["unet"].fetch()
     assert MODEL_SPECS["propagation"].needs.reference and not MODEL_SPECS["propagation"].needs.weights
 
@@ -50,6 +53,10 @@ def test_names_that_select_a_model():
     assert get_spec("runwayml/stable-diffusion-inpainting") is MODEL_SPECS["stable_diffusion_inpaint"]  # old id
     assert get_spec("stabilityai/stable-diffusion-xl-base-1.0") is MODEL_SPECS["stable_diffusion_xl"]
     assert get_spec("latentcat/control_v1p_sd15_brightness") is MODEL_SPECS["controlnet_colorization"]
+    assert get_spec("anchored") is MODEL_SPECS["propagation"]  # the name the evaluation tables use
+    assert [MODEL_SPECS[name].kind for name in ("gray", "copy", "chain")] == ["baseline"] * 3
+    assert make_colorizer("anchored").config == make_colorizer("propagation").config
+    assert make_colorizer("chain").config.method == "chain" and not make_colorizer("chain").config.scene_cut.enabled
     with pytest.raises(InputError, match="unknown model 'magic': choose one of propagation, stable_diffusion_inpaint"):
         get_spec("magic")
 
@@ -91,7 +98,8 @@ def test_custom_controlnet_keeps_the_base_model(model_registry, offline, tmp_pat
     folder = shutil.copytree(cached_snapshot("latentcat/control_v1p_sd15_brightness"), tmp_path / "cn")
     spec = register_custom_model({"id": "my_cn", "checkpoint": str(folder)})
     assert spec.weights == (str(folder), "stable-diffusion-v1-5/stable-diffusion-v1-5")
-    assert spec.fetch() == "hf download stable-diffusion-v1-5/stable-diffusion-v1-5"
+    assert spec.fetch().startswith("hf download stable-diffusion-v1-5/stable-diffusion-v1-5 --include ")
+    assert "&&" not in spec.fetch()  # the local ControlNet needs no download
 
 
 def test_custom_unet_checkpoint_file(model_registry, tmp_path):
