@@ -36,6 +36,16 @@ def generation_size(height: int, width: int, resolution: int) -> tuple[int, int]
     return tuple(max(SIZE_MULTIPLE, round(side * scale / SIZE_MULTIPLE) * SIZE_MULTIPLE) for side in (height, width))
 
 
+def gray_images(lum: np.ndarray) -> "torch.Tensor":
+    """(N, H, W) L in [0, 100] -> (N, 3, H, W) float32 sRGB gray in [0, 1] with that luminance, in 8-bit levels
+    (L = 50: 119/255 = 0.467, not L / 100). The image the diffusion backends start from and the ControlNet is
+    conditioned on, in inference and in fine-tuning (:mod:`colorize.training.diffusion_finetune`) alike."""
+    import torch
+
+    gray = np.stack([luminance_to_gray(frame) for frame in lum])  # (N, H, W) uint8
+    return torch.from_numpy(gray).float().div(255.0)[:, None].expand(-1, 3, -1, -1)
+
+
 def _check_installed(model: str) -> None:
     """ColorizeError with the install command when diffusers or transformers is missing."""
     import importlib.util
@@ -121,8 +131,7 @@ class DiffusionColorizer(Colorizer):
         ab = np.empty((count, height, width, 2), np.float32)
         for start in range(0, count, self.batch_size):
             batch = lum[start:start + self.batch_size]
-            gray = np.stack([luminance_to_gray(resize(frame, size)) for frame in batch])  # (n, h, w) uint8
-            images = torch.from_numpy(gray).float().div(255.0)[:, None].expand(-1, 3, -1, -1)
+            images = gray_images(np.stack([resize(frame, size) for frame in batch]))
             generators = [torch.Generator().manual_seed(self.settings.seed) for _ in batch]
             with torch.inference_mode():
                 rgb = self.generate(images, generators)

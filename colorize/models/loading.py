@@ -7,6 +7,7 @@ written by ``save_pretrained``. Ids are looked up in the local Hugging Face cach
 :class:`MissingWeightsError` whose one line names the model, the cache and the command that fetches them.
 """
 
+import functools
 import json
 import logging
 import warnings
@@ -151,6 +152,17 @@ def load_pretrained(load: Callable[..., T], source: str, model: str, cache: Path
             f"{model}: weights of {source} are not in the local Hugging Face cache ({cache}) and {why}; fetch them "
             f"with `{fetch or fetch_command(source)}` (HF_HUB_CACHE or HF_HOME choose the cache) or give a local folder"
         ) from err
+
+
+def snapshot_folder(repo_id: str, model: str, cache: Path | None = None) -> Path:
+    """The folder of hub id ``repo_id`` in the Hugging Face cache: taken from the cache without the network, else
+    downloaded (only :data:`DIFFUSERS_FILES`) unless offline; MissingWeightsError with the ``hf download`` line."""
+    from huggingface_hub import snapshot_download
+
+    download = functools.partial(snapshot_download, allow_patterns=list(DIFFUSERS_FILES),
+                                 ignore_patterns=list(DIFFUSERS_SKIPPED))
+    fetch = fetch_command(repo_id, DIFFUSERS_FILES, DIFFUSERS_SKIPPED)
+    return Path(load_pretrained(download, repo_id, model, cache, fetch))
 
 
 def _one_line(err: BaseException) -> str:

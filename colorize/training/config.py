@@ -44,7 +44,7 @@ class TrainingConfig:
     epochs: int = 10
     max_steps: int | None = None  # optimizer steps to stop after (default: `epochs` passes over the data)
     gradient_accumulation_steps: int = 1
-    mixed_precision: str = "no"  # no | fp16 (CUDA) | bf16
+    mixed_precision: str | None = None  # no | fp16 (CUDA) | bf16; None: accelerate's (launch flag or config)
     max_grad_norm: float = 1.0  # gradient clipping (0: off)
     seed: int = 0
     num_workers: int = 0  # DataLoader worker processes
@@ -55,7 +55,7 @@ class TrainingConfig:
     sample_images: int = 4  # validation frames shown in TensorBoard (gray | predicted | truth)
 
     def __post_init__(self) -> None:
-        if self.mixed_precision not in MIXED_PRECISION:
+        if self.mixed_precision is not None and self.mixed_precision not in MIXED_PRECISION:
             raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
         for name in ("batch_size", "epochs", "gradient_accumulation_steps", "log_every"):
             if getattr(self, name) < 1:
@@ -81,8 +81,8 @@ class OptimizerConfig:
 
 @dataclass
 class ControlNetConfig:
-    pretrained_model: str = ""  # local Stable Diffusion folder: unet/, vae/, text_encoder/, tokenizer/, scheduler/
-    controlnet_model: str | None = None  # local ControlNet to start from (default: initialised from the UNet)
+    pretrained_model: str = ""  # Stable Diffusion 1.x: a Hub id (Hugging Face cache, as inference) or local folder
+    controlnet_model: str | None = None  # ControlNet to start from, Hub id or folder (default: from the UNet)
     prompt: str = ""  # text prompt of every sample
     inference_steps: int = 20  # denoising steps of the validation samples
     guidance_scale: float = 1.0  # classifier-free guidance at validation (1: off)
@@ -112,7 +112,8 @@ class TrainConfig:
             raise ValueError("unet.semantic_classes needs data.include_semantic: true")
         if self.model == "controlnet":
             if not self.controlnet.pretrained_model:
-                raise ValueError("model controlnet needs controlnet.pretrained_model (a local Stable Diffusion folder)")
+                raise ValueError("model controlnet needs controlnet.pretrained_model (a Stable Diffusion Hub id or "
+                                 "folder)")
             if self.data.augment.crop_size % 8 or not self.data.augment.crop_size:
                 raise ValueError("model controlnet needs data.augment.crop_size, a multiple of 8")
 

@@ -1,9 +1,11 @@
 """Fine-tuning a diffusers ControlNet on gray -> colour pairs (``model: controlnet`` in the training YAML).
 
 As in diffusers' ``examples/controlnet/train_controlnet.py``: the Stable Diffusion parts (VAE, UNet, text encoder)
-are frozen; the ControlNet sees the black-and-white frame and learns to steer the UNet's noise prediction towards
-the true colour frame. Everything is read with ``from_pretrained`` from the local folder ``controlnet.pretrained_model``
-(the usual layout: ``unet/``, ``vae/``, ``text_encoder/``, ``tokenizer/``, ``scheduler/``); nothing is downloaded.
+are frozen; the ControlNet sees the black-and-white frame (the same gray image inference gives it,
+:func:`colorize.models.diffusion.gray_images`) and learns to steer the UNet's noise prediction towards the true colour
+frame. ``controlnet.pretrained_model`` is a Hub id, read from the Hugging Face cache like inference's weights
+(downloaded when absent and online), or a local folder (``unet/``, ``vae/``, ``text_encoder/``, ``tokenizer/``,
+``scheduler/``).
 Validation generates colour frames with ``StableDiffusionControlNetPipeline`` and keeps only their chroma under
 the input luminance, so the PSNR is comparable with the U-Net's.
 """
@@ -19,11 +21,22 @@ from torch import nn
 from colorize.color import rgb_to_lab, upsample_chroma
 from colorize.errors import ColorizeError
 from colorize.io import atomic_dir
+from colorize.models.diffusion import gray_images
+from colorize.models.loading import (
+    DIFFUSERS_FILES,
+    DIFFUSERS_SKIPPED,
+    fetch_command,
+    is_local,
+    load_pretrained,
+    snapshot_folder,
+)
 from colorize.training.config import TrainConfig
 
 logger = logging.getLogger(__name__)
 
 _SUBFOLDERS = ("unet", "vae", "text_encoder", "tokenizer", "scheduler")
+_NAME = "controlnet.pretrained_model"
+_SD15 = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 _CONDITIONING_CHANNELS = (16, 32, 96, 256)  # diffusers' default; cut to the VAE's number of downsamplings
 
 
@@ -38,11 +51,13 @@ class ControlNetObjective:
 
     def __init__(self, config: TrainConfig) -> None:
         self.config = config.controlnet
-        root = Path(self.config.pretrained_model).expanduser()
+        source = self.config.pretrained_model
+        root = Path(source).expanduser() if is_local(source) else snapshot_folder(source, _NAME)
         missing = [sub for sub in _SUBFOLDERS if not (root / sub).is_dir()]
         if missing:
-            raise ColorizeError(f"controlnet.pretrained_model {root}: not a local Stable Diffusion folder (missing "
-                                f"{', '.join(missing)}/); download one with huggingface-cli and give its path")
+            fetch = fetch_command(_SD15, DIFFUSERS_FILES, DIFFUSERS_SKIPPED)
+            raise ColorizeError(f"{_NAME} {root}: not a Stable Diffusion folder (missing {', '.join(missing)}/); give "
+                                f"a Hub id such as {_SD15} (`{fetch}` caches it) or a folder with those parts")
         self.root = root
 
     def build(self) -> nn.Module:
@@ -56,7 +71,8 @@ class ControlNetObjective:
         self.tokenizer = CLIPTokenizer.from_pretrained(self.root, subfolder="tokenizer")
         self.noise_scheduler = DDPMScheduler.from_pretrained(self.root, subfolder="scheduler")
         if self.config.controlnet_model:
-            controlnet = ControlNetModel.from_pretrained(self.config.controlnet_model)
+            controlnet = load_pretrained(ControlNetModel.from_pretrained, self.config.controlnet_model,
+                                         "controlnet.controlnet_model")
         else:
             downsamplings = len(self.vae.config.block_out_channels) - 1
             controlnet = ControlNetModel.from_unet(
@@ -78,7 +94,8 @@ class ControlNetObjective:
     def losses(self, model: nn.Module, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """``{"diffusion": MSE of the noise (or v) prediction, "total": the same}``."""
         images = batch["rgb"].flatten(0, 1).permute(0, 3, 1, 2).to(self.dtype) / 127.5 - 1.0  # (N, 3, H, W)
-        control = batch["lum"].flatten(0, 1).expand(-1, 3, -1, -1).to(self.dtype)  # gray image in [0, 1]
+        lum = batch["lum"].flatten(0, 1)[:, 0].float().cpu().numpy() * 100.0  # (N, H, W) L in [0, 100]
+        control = gray_images(lum).to(images.device, self.dtype)  # the gray image inference conditions on
         with torch.no_grad():
             latents = self.vae.encode(images).latent_dist.sample() * self.vae.config.scaling_factor
         noise = torch.randn_like(latents)
@@ -111,11 +128,14 @@ class ControlNetObjective:
         height, width = lum.shape[-2:]
         scale = min(1.0, self.config.resolution / max(height, width))
         size = (max(8, int(height * scale) // 8 * 8), max(8, int(width * scale) // 8 * 8))
-        control = F.interpolate(lum.float(), size=size, mode="area").expand(-1, 3, -1, -1)
+        control = gray_images(F.interpolate(lum.float(), size=size, mode="area")[:, 0].cpu().numpy() * 100.0)
         generator = torch.Generator(device="cpu").manual_seed(0)
-        images = pipeline(prompt_embeds=self.prompt_embeds.expand(len(lum), -1, -1), image=control,
-                          height=size[0], width=size[1], num_inference_steps=self.config.inference_steps,
-                          guidance_scale=self.config.guidance_scale, generator=generator, output_type="np").images
+        device = self.prompt_embeds.device
+        # The trained ControlNet is float32 beside half-precision frozen parts: autocast, as diffusers' validation.
+        with torch.autocast(device.type, dtype=self.dtype, enabled=self.dtype != torch.float32):
+            images = pipeline(prompt_embeds=self.prompt_embeds.expand(len(lum), -1, -1), image=control,
+                              height=size[0], width=size[1], num_inference_steps=self.config.inference_steps,
+                              guidance_scale=self.config.guidance_scale, generator=generator, output_type="np").images
         full_lum = lum[:, 0].float().cpu().numpy() * 100.0
         ab = np.stack([upsample_chroma(rgb_to_lab(np.clip(image, 0.0, 1.0))[..., 1:], frame_lum)
                        for image, frame_lum in zip(images, full_lum, strict=True)])

@@ -113,7 +113,7 @@ class ColorizationTrainer:
             raise ColorizeError("training.mixed_precision fp16 needs a CUDA GPU; use bf16 or no on the CPU")
 
         # 2. Accelerator, model, optimizer, scheduler
-        accelerator = Accelerator(
+        accelerator = Accelerator(  # mixed_precision None: accelerate launch --mixed_precision / accelerate config
             mixed_precision=run.mixed_precision, gradient_accumulation_steps=run.gradient_accumulation_steps,
             log_with="tensorboard",
             project_config=ProjectConfiguration(project_dir=str(output_dir), logging_dir=str(output_dir / "logs")))
@@ -130,7 +130,7 @@ class ColorizationTrainer:
         max_steps = run.max_steps or run.epochs * steps_per_epoch
         scheduler = make_scheduler(optimizer, config.optimizer, max_steps, accelerator.num_processes)
         model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
-        objective.to(accelerator.device, _weight_dtype(run.mixed_precision))
+        objective.to(accelerator.device, _weight_dtype(accelerator.mixed_precision))  # the YAML's or accelerate's
         state = TrainState()
         accelerator.register_for_checkpointing(state)
         if resume_dir is not None:
@@ -144,8 +144,9 @@ class ColorizationTrainer:
             output_dir.mkdir(parents=True, exist_ok=True)
             (output_dir / "config.yaml").write_text(yaml.safe_dump(to_dict(config), sort_keys=False))
             accelerator.init_trackers("train")
-        logger.info("training %s: %d samples, %d steps (%d per epoch), output in %s", config.model,
-                    len(train_dataset), max_steps, steps_per_epoch, output_dir)
+        logger.info("training %s: %d samples, %d steps (%d per epoch), mixed precision %s, output in %s",
+                    config.model, len(train_dataset), max_steps, steps_per_epoch, accelerator.mixed_precision,
+                    output_dir)
 
         # 3. The loop: one optimizer step per `gradient_accumulation_steps` micro-batches
         bar = tqdm(total=max_steps, initial=state.step, desc="training", unit="step", dynamic_ncols=True,

@@ -97,6 +97,15 @@ def test_bf16_mixed_precision_runs(tiny_config):
     assert all(tensor.dtype == torch.float32 for tensor in _weights(final).values())  # weights stay float32
 
 
+def test_unset_mixed_precision_is_accelerates(tiny_config, monkeypatch, caplog):
+    """No mixed_precision in the YAML: `accelerate launch --mixed_precision bf16` (its env variable) decides."""
+    monkeypatch.setenv("ACCELERATE_MIXED_PRECISION", "bf16")
+    tiny_config["training"].update(max_steps=1, checkpoint_every=0, validate_every=0)
+    with caplog.at_level("INFO", logger="colorize.training.trainer"):
+        ColorizationTrainer(tiny_config).train()
+    assert "mixed precision bf16" in caplog.text
+
+
 def test_bad_config_and_missing_data_fail_before_training(tiny_config, tmp_path):
     with pytest.raises(ConfigError, match="unknown key"):
         ColorizationTrainer({**tiny_config, "schedule": "fast"})
