@@ -2,13 +2,15 @@
 """Compare colorizers on a dataset: quality, colour, temporal-consistency and cost metrics per model × clip.
 
     python evaluate_models.py --dataset-name videos --dataset-path clips/ --output-dir eval/ \\
-        [--models gray copy chain anchored] [--max-frames 60] [--reference first|keyframes:K] \\
+        [--models gray copy chain anchored MODEL ...] [--max-frames 60] [--reference first|keyframes:K] \\
         [--lpips-weights PATH] [--fid-weights PATH] [--device auto|cpu|cuda] [--overwrite]
 
 Every model gets each clip in black and white plus its true colours at the reference frames (frame 0, or every
-K-th frame), and is scored against the true colours. Writes OUT/results.csv, OUT/summary.json, OUT/summary.md and
-OUT/plots/. Bad input prints one ``error:`` line and exits with 2; the exit status is 1 only when no model could be
-evaluated on any clip.
+K-th frame), and is scored against the true colours. A model is any id of the registry (``colorize.models``: the
+propagation colorizer and its baselines, the diffusion models, ``unet``, registered custom models), a hub id or a
+local folder; one whose weights are not on disk gets rows with status ``unavailable`` and the command that fetches
+them, and the others still run. Writes OUT/results.csv, OUT/summary.json, OUT/summary.md and OUT/plots/. Bad input
+prints one ``error:`` line and exits with 2; the exit status is 1 only when a model failed and none was evaluated.
 """
 
 import argparse
@@ -18,9 +20,10 @@ import sys
 from pathlib import Path
 
 from colorize.errors import ColorizeError
-from colorize.evaluation import DATASETS, ReferenceProtocol, check_model_names, load_dataset, model_names
+from colorize.evaluation import DATASETS, DEFAULT_MODELS, ReferenceProtocol, check_model_names, load_dataset
+from colorize.models import MODEL_SPECS
 from colorize.io import check_output_dir
-from colorize.utils.cli import ArgumentParser, script_main
+from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 from colorize.utils.device import resolve_device
 
 logger = logging.getLogger("colorize.evaluate_models")
@@ -31,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dataset-name", required=True, choices=DATASETS, help="folder layout of the dataset")
     parser.add_argument("--dataset-path", required=True, type=Path, help="dataset root folder")
     parser.add_argument("--models", nargs="+", metavar="MODEL",
-                        help="models to compare (default: every registered one: gray copy chain anchored)")
+                        help=f"models to compare: {', '.join(MODEL_SPECS)} (anchored = propagation), a hub id or a "
+                             f"local folder (default: {' '.join(DEFAULT_MODELS)})")
     parser.add_argument("--output-dir", required=True, type=Path, help="folder for results.csv, summary.*, plots/")
     parser.add_argument("--max-frames", type=int, help="only the first N frames of each clip")
     parser.add_argument("--reference", default="first",
@@ -41,12 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="torch-fidelity weights-inception-2015-12-05-6726825d.pth (or its folder)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="default auto")
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in --output-dir")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    add_verbosity_flags(parser)
     return parser
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    """Evaluate as ``args`` ask and write the report; returns the exit status (0, or 1 if nothing was evaluated).
+    """Evaluate as ``args`` ask and write the report; returns the exit status (0, or 1 if a model failed and
+    nothing was evaluated: models whose weights are missing are reported, not failures).
 
     ``argv`` (the arguments ``args`` came from) is recorded in the summary, to reproduce the run.
     """
@@ -55,7 +60,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.max_frames is not None and args.max_frames < 1:
         raise ColorizeError(f"--max-frames must be at least 1, got {args.max_frames}")
     protocol = ReferenceProtocol.parse(args.reference)
-    models = args.models or model_names()
+    models = args.models or list(DEFAULT_MODELS)
     check_model_names(models)
     if len(set(models)) != len(models):
         raise ColorizeError(f"--models lists a model twice: {' '.join(models)}")
@@ -76,7 +81,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     print((output / "summary.md").read_text())
     print(f"{done} of {total} model × clip runs evaluated; results in {output}/ "
           "(results.csv, summary.json, summary.md, plots/)")
-    return 0 if done else 1
+    failed = any(run.status == "failed" for run in evaluation.runs)
+    return 0 if done or not failed else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ import csv
 import importlib.util
 import json
 import logging
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -110,7 +111,7 @@ def test_existing_output_is_refused(script, run, dataset, capsys):
 @pytest.mark.parametrize("extra, message", [
     (["--dataset-path", "{tmp}/nowhere"], "error: dataset folder not found: "),
     (["--dataset-path", "{tmp}"], "error: no clips found in "),
-    (["--models", "gray", "magic"], "error: unknown model 'magic'; choose from gray, copy, chain, anchored"),
+    (["--models", "gray", "magic"], "error: unknown model 'magic': choose one of propagation, stable_diffusion"),
     (["--reference", "keyframes:0"], "error: reference protocol must be 'first' or 'keyframes:K'"),
     (["--max-frames", "0"], "error: --max-frames must be at least 1, got 0"),
     (["--dataset-name", "kinetics"], "error: argument --dataset-name: invalid choice: 'kinetics'"),
@@ -134,6 +135,33 @@ def test_nothing_evaluated_exits_1(script, tmp_path, capsys):
         (row,) = csv.DictReader(handle)
     assert row["status"] == "failed" and row["error"].startswith("not a readable video")
 
+
+def test_any_registered_model_with_missing_weights_gets_a_row(script, dataset, tmp_path, empty_cache):
+    """The seed's example: the diffusion models (no weights here) beside propagation, exit 0."""
+    out = tmp_path / "out"
+    status = script.main(["--dataset-name", "videos", "--dataset-path", str(dataset), "--output-dir", str(out),
+                          "--models", "stable_diffusion_inpaint", "stable_diffusion_xl", "controlnet_colorization",
+                          "anchored", "--max-frames", "3", "--device", "cpu", "-q"])
+    assert status == 0
+    with open(out / "results.csv", newline="") as handle:
+        rows = {(row["model"], row["clip"]): row for row in csv.DictReader(handle)}
+    for clip in ("bikes", "carphone"):
+        assert rows[("anchored", clip)]["status"] == "ok" and float(rows[("anchored", clip)]["psnr"]) > 25
+        for model, repo in (("stable_diffusion_inpaint", "stable-diffusion-v1-5/stable-diffusion-inpainting"),
+                            ("stable_diffusion_xl", "stabilityai/stable-diffusion-xl-base-1.0"),
+                            ("controlnet_colorization", "latentcat/control_v1p_sd15_brightness")):
+            row = rows[(model, clip)]
+            assert row["status"] == "unavailable" and f"hf download {repo}" in row["error"], row["error"]
+            assert row["psnr"] == "n/a"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["models"]["stable_diffusion_xl"]["clips_ok"] == 0
+    assert summary["models"]["stable_diffusion_xl"]["description"].startswith("Stable Diffusion XL")
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copy(dataset / "carphone.mp4", clean)
+    only_missing = script.main(["--dataset-name", "videos", "--dataset-path", str(clean), "--output-dir",
+                                str(tmp_path / "out2"), "--models", "stable_diffusion_xl", "--max-frames", "2", "-q"])
+    assert only_missing == 0  # nothing failed: the row says what is missing and how to get it
 
 
 def test_help_does_not_import_torch():

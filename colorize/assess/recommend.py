@@ -89,7 +89,9 @@ def _score(spec: ModelSpec, situation: Situation) -> float:
 
 
 def recommend(specs: dict[str, ModelSpec], situation: Situation) -> Recommendation:
-    """The best usable model of ``specs`` for ``situation`` (ties: the earlier in ``specs``)."""
+    """The best usable model of ``specs`` for ``situation`` (ties: the earlier in ``specs``); baselines (kind
+    ``baseline``: gray, copy, chain) are for comparisons and never considered."""
+    specs = {model_id: spec for model_id, spec in specs.items() if spec.kind != "baseline"}
     rejected, short = {}, {}
     for model_id, spec in specs.items():
         reason = why_not_usable(spec, situation)

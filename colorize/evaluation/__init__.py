@@ -1,6 +1,6 @@
-"""Evaluating colorizers on a dataset: clips (:mod:`.datasets`), evaluable models (:mod:`.models`), the
-reference frames (:mod:`.protocol`), the models × clips run (:mod:`.runner`) and its report (:mod:`.report`,
-:mod:`.plots`).
+"""Evaluating colorizers on a dataset: clips (:mod:`.datasets`), evaluable models (:mod:`.models`: any id of the
+registry :mod:`colorize.models`), the reference frames (:mod:`.protocol`), the models × clips run (:mod:`.runner`)
+and its report (:mod:`.report`, :mod:`.plots`).
 
 ``evaluate_models.py`` at the repository root is the command-line front end::
 
@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from colorize.evaluation.datasets import DATASETS, Clip, detect_layout, load_dataset
 from colorize.evaluation.models import (
+    DEFAULT_MODELS,
     PROPAGATION_MODELS,
     EvaluableModel,
     PropagationModel,
     check_model_names,
     make_model,
-    model_names,
-    register_model,
 )
 from colorize.evaluation.protocol import ReferenceProtocol
 
@@ -38,8 +37,7 @@ _LAZY = {
 
 __all__ = [
     "DATASETS", "Clip", "load_dataset", "detect_layout",
-    "EvaluableModel", "PropagationModel", "PROPAGATION_MODELS", "register_model", "make_model", "model_names",
-    "check_model_names",
+    "EvaluableModel", "PropagationModel", "PROPAGATION_MODELS", "DEFAULT_MODELS", "make_model", "check_model_names",
     "Evaluation", "ReferenceProtocol", "RunResult", "evaluate",
     "result_rows", "summarize", "summary_markdown", "write_report",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 from colorize.errors import ColorizeError, InputError
 from colorize.evaluation.datasets import Clip
 from colorize.evaluation.models import EvaluableModel, check_model_names, make_model
+from colorize.models import MissingWeightsError, get_spec
 from colorize.evaluation.protocol import ReferenceProtocol
 from colorize.metrics import (
     FID,
@@ -35,11 +36,13 @@ from colorize.utils.progress import progress
 logger = logging.getLogger(__name__)
 
 NA = "n/a"
+UNAVAILABLE = "unavailable"  # RunResult.status of a model whose weights are not on disk
 
 
 @dataclass
 class RunResult:
-    """One model on one clip. ``status`` is ``"ok"`` (``metrics`` and ``cost`` set) or ``"failed"`` (``error``)."""
+    """One model on one clip. ``status`` is ``"ok"`` (``metrics`` and ``cost`` set), ``"unavailable"`` (its weights
+    are not on disk; ``error`` says how to get them) or ``"failed"`` (``error``)."""
 
     model: str
     clip: str
@@ -84,7 +87,7 @@ def evaluate(clips: Sequence[Clip], models: Sequence[str | EvaluableModel], *,
 
     Args:
         clips: from :func:`~colorize.evaluation.datasets.load_dataset`.
-        models: registered model names (see :mod:`colorize.evaluation.models`) or model objects.
+        models: ids of the model registry (see :func:`colorize.models.get_spec`) or model objects.
         reference: ``"first"`` (frame 0's true colours), ``"keyframes:K"`` or a :class:`ReferenceProtocol`.
         device: ``"cpu"`` or ``"cuda"``, for the models, SSIM, LPIPS, FID and the cost meter.
         lpips_weights: torchvision's ``alexnet-owt-7be5be79.pth`` or its folder; default: the torch hub cache.
@@ -93,14 +96,17 @@ def evaluate(clips: Sequence[Clip], models: Sequence[str | EvaluableModel], *,
     """
     protocol = reference if isinstance(reference, ReferenceProtocol) else ReferenceProtocol.parse(reference)
     check_model_names([model for model in models if isinstance(model, str)])
-    built: dict[str, EvaluableModel | str] = {}  # name -> model, or the reason it could not be built
+    built: dict[str, EvaluableModel | tuple[str, str]] = {}  # name -> model, or (status, why it was not built)
     for model in models:
         name = model if isinstance(model, str) else model.name
         try:
             built[name] = make_model(model, device) if isinstance(model, str) else model
-        except Exception as err:  # e.g. missing weights: every clip of this model fails with this reason
+        except MissingWeightsError as err:  # every clip of this model gets this row; the others still run
+            logger.error("model %s is unavailable: %s", name, describe_error(err))
+            built[name] = (UNAVAILABLE, describe_error(err))
+        except Exception as err:
             logger.error("model %s cannot be built: %s", name, describe_error(err))
-            built[name] = f"model not built: {describe_error(err)}"
+            built[name] = ("failed", f"model not built: {describe_error(err)}")
     lpips = _load_lpips(lpips_weights, device)
     fids, fid_reasons = _load_fids(list(built), fid_weights, device)
 
@@ -116,7 +122,8 @@ def evaluate(clips: Sequence[Clip], models: Sequence[str | EvaluableModel], *,
             fid[name], fid_reasons[name] = NA, describe_error(err)
     for name in built:
         fid.setdefault(name, NA)
-    descriptions = {name: model if isinstance(model, str) else model.description for name, model in built.items()}
+    descriptions = {name: get_spec(name).description if isinstance(model, tuple) else model.description
+                    for name, model in built.items()}  # a model not built was named by its registry id
     fid_setup = next(iter(fids.values())).description if fids else f"{NA} ({next(iter(fid_reasons.values()), '')})"
     settings = {**(settings or {}), "reference": str(protocol), "device": device,
                 "lpips": lpips.description if isinstance(lpips, LPIPS) else f"{NA} ({lpips})", "fid": fid_setup}
@@ -140,7 +147,7 @@ def _load_fids(names: list[str], weights: str | None, device: str) -> tuple[dict
         return {}, dict.fromkeys(names, str(err))
 
 
-def _evaluate_clip(clip: Clip, models: dict[str, EvaluableModel | str], protocol: ReferenceProtocol,
+def _evaluate_clip(clip: Clip, models: dict[str, EvaluableModel | tuple[str, str]], protocol: ReferenceProtocol,
                    lpips: LPIPS | str, fids: dict[str, FID], device: str) -> list[RunResult]:
     try:
         truth, inputs = list(clip.open_truth()), list(clip.open_input())
@@ -163,8 +170,8 @@ def _evaluate_clip(clip: Clip, models: dict[str, EvaluableModel | str], protocol
     for name, model in models.items():
         run = RunResult(name, clip.name, "failed", frames=num_frames, size=size, reference_frames=list(references))
         results.append(run)
-        if isinstance(model, str):
-            run.error = model
+        if isinstance(model, tuple):
+            run.status, run.error = model
             continue
         try:
             output, run.cost = _colorize(model, clip.name, inputs, references, num_frames, device)

@@ -8,6 +8,7 @@ two together. Optional conditions (a colour reference, depth, a semantic mask) g
 import logging
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,16 @@ class Colorizer(ABC):
     @abstractmethod
     def colorize(self, lum: np.ndarray, conditions: Conditions | None = None) -> np.ndarray:
         """(N, H, W) float32 L in [0, 100] -> (N, H, W, 2) float32 ab in [-128, 127], same N, H, W."""
+
+    def colorize_clip(self, open_frames: Callable[[], Iterable[np.ndarray]], references: dict[int, np.ndarray],
+                      num_frames: int) -> Iterator[np.ndarray] | None:
+        """A whole clip from colour keyframes ``{index: (H, W, 3) uint8 RGB}``: (H, W, 3) uint8 RGB frames.
+
+        For colorizers that use keyframes anywhere in the clip (keyframe propagation). The default, None, means
+        the caller streams the frames through :meth:`colorize` with frame 0's colours
+        (:class:`colorize.models.ColorizerModel` does).
+        """
+        return None
 
     def memory_bytes(self) -> int:
         """Bytes of weights this colorizer holds (0 for one without weights)."""

@@ -35,10 +35,11 @@ def colorize_rgb(colorizer: Colorizer, frames: Iterable[np.ndarray],
 
 
 class ColorizerModel:
-    """A :class:`Colorizer` as an evaluable model of :mod:`colorize.evaluation` (frame 0's colours as reference).
+    """A :class:`Colorizer` as an evaluable model of :mod:`colorize.evaluation`.
 
-    The colorizer sees only the reference at frame 0; later reference frames of a ``keyframes:K`` protocol are not
-    used (a warning says so).
+    A colorizer with a clip-level path (:meth:`Colorizer.colorize_clip`: keyframe propagation) gets every reference
+    frame; any other sees only the reference at frame 0, and later reference frames of a ``keyframes:K`` protocol
+    are not used (a warning says so).
     """
 
     def __init__(self, colorizer: Colorizer, name: str, description: str) -> None:
@@ -46,6 +47,9 @@ class ColorizerModel:
 
     def colorize(self, open_frames: Callable[[], Iterable[np.ndarray]], references: dict[int, np.ndarray],
                  num_frames: int) -> Iterator[np.ndarray]:
+        clip = self.colorizer.colorize_clip(open_frames, references, num_frames)
+        if clip is not None:
+            return clip
         if set(references) - {0}:
             logger.warning("%s uses only frame 0's colours; reference frames %s are not used", self.name,
                            sorted(set(references) - {0}))

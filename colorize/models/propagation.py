@@ -1,16 +1,30 @@
-"""``propagation``: this project's keyframe propagation behind the :class:`~colorize.models.base.Colorizer` interface.
+"""``propagation`` (alias ``anchored``): this project's keyframe propagation behind the
+:class:`~colorize.models.base.Colorizer` interface, and the baselines ``gray``, ``copy`` and ``chain``.
 
-Successive calls continue one stream (state is kept); a call whose conditions carry a ``reference`` starts a new
-one from it. It runs on the CPU (OpenCV optical flow) and needs no weights, but it needs a colour reference.
+Successive ``colorize`` calls continue one stream (state is kept); a call whose conditions carry a ``reference``
+starts a new one from it. ``colorize_clip`` uses keyframes anywhere in the clip (shots, backward pass). It runs on
+the CPU (OpenCV optical flow) and needs no weights, but it needs a colour reference.
 """
+
+from collections.abc import Iterator
 
 import numpy as np
 
 from colorize.errors import ColorizeError
 from colorize.models.base import Colorizer, ColorizerSettings, Conditions
 from colorize.models.registry import ModelSpec
-from colorize.pipeline.frames import StreamColorizer
-from colorize.propagation import PropagationConfig
+from colorize.pipeline.frames import FrameSource, StreamColorizer, colorize_sequence
+from colorize.propagation import PropagationConfig, SceneCutConfig
+
+# model id -> (PropagationConfig.method, scene cuts on): the naive baselines carry colours straight across cuts
+METHODS = {"propagation": ("anchored", True), "gray": ("gray", False), "copy": ("copy", False),
+           "chain": ("chain", False)}
+
+
+def propagation_config(model_id: str) -> PropagationConfig:
+    """A fresh :class:`PropagationConfig` for model ``model_id`` of :data:`METHODS` (defaults otherwise)."""
+    method, scene_cuts = METHODS[model_id]
+    return PropagationConfig(method=method, scene_cut=SceneCutConfig(enabled=scene_cuts))
 
 
 class PropagationColorizer(Colorizer):
@@ -21,7 +35,7 @@ class PropagationColorizer(Colorizer):
     def __init__(self, spec: ModelSpec, settings: ColorizerSettings | None = None,
                  config: PropagationConfig | None = None) -> None:
         self.name, self.needs = spec.id, spec.needs
-        self.config = config or PropagationConfig()
+        self.config = config or propagation_config(spec.id if spec.id in METHODS else "propagation")
         self._stream: StreamColorizer | None = None
 
     def colorize(self, lum: np.ndarray, conditions: Conditions | None = None) -> np.ndarray:
@@ -33,3 +47,8 @@ class PropagationColorizer(Colorizer):
             raise ColorizeError(f"{self.name} needs a colour reference: pass Conditions(reference=...) with the "
                                 "first frames (a colour image of the first frame, or of a similar scene)")
         return np.stack([self._stream.chroma(frame) for frame in lum])
+
+    def colorize_clip(self, open_frames: FrameSource, references: dict[int, np.ndarray],
+                      num_frames: int) -> Iterator[np.ndarray]:
+        """Every keyframe ``{index: (H, W, 3) uint8 RGB}`` used (:func:`colorize.pipeline.frames.colorize_sequence`)."""
+        return colorize_sequence(open_frames, references, num_frames, self.config)

@@ -32,7 +32,7 @@ class ModelSpec:
     """One model: ``factory(spec, settings)`` builds its :class:`~colorize.models.base.Colorizer`."""
 
     id: str
-    kind: str  # diffusion | propagation | network | custom
+    kind: str  # diffusion | propagation | baseline (for comparisons, never recommended) | network | custom
     description: str
     factory: str  # "package.module:callable", imported only when the model is built
     needs: ModelNeeds
@@ -57,12 +57,13 @@ _UNET_HOW_TO_GET = ("train it with `python train_colorization.py --config config
                     "--fit-video VIDEO --keyframes DIR), then register_custom_model({'id': ..., 'checkpoint': PATH})")
 # memory_gib: GPU memory at 512 px in fp16, batch 1: the peak PyTorch allocation measured by benchmarks/models.py on
 # an H200 (2701, 8119 and 3439 MiB), rounded up, plus 1 GiB for the CUDA context and the allocator's reserve.
+_PROPAGATION = "colorize.models.propagation:PropagationColorizer"
+_CPU_ONLY = ModelNeeds(weights=False, gpu="no", memory_gib=0.0, reference=True)
 BUILTIN_SPECS = (
     ModelSpec("propagation", "propagation",
-              "colours of a reference frame carried along the video by optical flow (this project, CPU)",
-              "colorize.models.propagation:PropagationColorizer",
-              ModelNeeds(weights=False, gpu="no", memory_gib=0.0, reference=True),
-              quality="high", speed="fast", memory="low"),
+              "anchored keyframe propagation with scene cuts: the keyframes' colours carried along the video by "
+              "optical flow (this project, CPU)",
+              _PROPAGATION, _CPU_ONLY, quality="high", speed="fast", memory="low", aliases=("anchored",)),
     ModelSpec("stable_diffusion_inpaint", "diffusion",
               "Stable Diffusion 1.5 inpainting, the whole frame repainted from its noised gray version",
               "colorize.models.sd_inpaint:StableDiffusionInpaintColorizer",
@@ -86,6 +87,13 @@ BUILTIN_SPECS = (
               "colorize.models.unet:load_unet",
               ModelNeeds(weights=True, gpu="no", memory_gib=None),  # 0.5 M parameters by default; not measured
               quality="medium", speed="fast", memory="low", how_to_get=_UNET_HOW_TO_GET),
+    # The naive baselines every evaluation compares against; none of them is aware of scene cuts.
+    ModelSpec("gray", "baseline", "no colour: the input luminance alone (baseline)", _PROPAGATION, _CPU_ONLY,
+              quality="low", speed="fast", memory="low"),
+    ModelSpec("copy", "baseline", "keyframe chroma copied unchanged onto later frames (baseline)", _PROPAGATION,
+              _CPU_ONLY, quality="low", speed="fast", memory="low"),
+    ModelSpec("chain", "baseline", "naive chained optical flow: previous result warped frame to frame (baseline)",
+              _PROPAGATION, _CPU_ONLY, quality="low", speed="fast", memory="low"),
 )
 MODEL_SPECS: dict[str, ModelSpec] = {spec.id: spec for spec in BUILTIN_SPECS}
 
@@ -108,7 +116,7 @@ def get_spec(name: str, specs: dict[str, ModelSpec] | None = None) -> ModelSpec:
         return specs[name]
     for spec in specs.values():
         if name in spec.aliases:
-            logger.info("%s is an alias of %s (%s)", name, spec.id, ", ".join(spec.weights))
+            logger.debug("%s is an alias of %s", name, spec.id)
             return spec
         if spec.weights and name == spec.weights[0]:
             return spec
