@@ -33,7 +33,7 @@ from colorize.io import atomic_file
 from colorize.models import ColorizerSettings, make_colorizer
 from colorize.models.base import DEVICES, MIXED_PRECISION
 from colorize.pipeline.config import PipelineConfig
-from colorize.utils.cli import ArgumentParser, script_main
+from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 
 __all__ = ["EnhancedColorizationInference", "PretrainedModelAssessor", "main"]
 
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", choices=DEVICES, default="auto", help="default auto")
     parser.add_argument("--mixed-precision", choices=MIXED_PRECISION, default="auto",
                         help="default auto: fp16 on a CUDA GPU, fp32 (no) on the CPU")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    add_verbosity_flags(parser)
     return parser
 
 

@@ -14,15 +14,13 @@ Python: ``from train_colorization import ColorizationTrainer, VideoColorizationD
 """
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 from colorize.config import ConfigError, apply_overrides, parse_overrides
 from colorize.datasets import VideoColorizationDataset
 from colorize.training import ColorizationTrainer, FitConfig, fit_video, load_train_config
-from colorize.utils.cli import ArgumentParser, run_main
-from colorize.utils.logging import configure_logging
+from colorize.utils.cli import ArgumentParser, add_verbosity_flags, configure_verbosity, run_main
 
 __all__ = ["ColorizationTrainer", "VideoColorizationDataset"]
 
@@ -38,13 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, help="--fit-video output folder (default outputs/fit/<video name>)")
     parser.add_argument("--steps", type=int, default=FitConfig.steps,
                         help=f"--fit-video optimizer steps (default {FitConfig.steps})")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    add_verbosity_flags(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(logging.WARNING if args.quiet else logging.INFO)
+    configure_verbosity(args)
 
     def work() -> None:
         if args.fit_video is not None:

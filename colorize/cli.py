@@ -11,7 +11,7 @@ from colorize.config import load_config
 from colorize.config import parse_overrides as parse_set
 from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
-from colorize.utils.cli import ArgumentParser, script_main
+from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 
 SEMANTIC_MODELS = ("none", "upernet")  # as colorize.pipeline.config (not imported here: --help answers at once)
 
@@ -45,11 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="semantic segmentation (semantic_masks/) and per-segment chroma consistency")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="compute device (default auto)")
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in the output folder")
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument("--resume", action="store_true", default=None,
+                        help="continue a killed run into the output folder (an error if there is none); by default "
+                             "one with the same settings is continued")
+    resume.add_argument("--no-resume", dest="resume", action="store_false",
+                        help="start over, removing what a killed run left")
+    parser.add_argument("--clean", type=Path, metavar="OUT",
+                        help="remove what killed runs left beside output folder OUT (hidden .OUT.partial-PID/, "
+                             ".OUT.scratch-*/), then exit")
     parser.add_argument("--demo", action="store_true",
                         help="colorize a bundled sample clip from its own first frame and report PSNR/SSIM")
     parser.add_argument("--sample", default=DEFAULT_SAMPLE,
                         help="sample clip for --demo: bigbuckbunny (default), bikes, carphone")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    add_verbosity_flags(parser)
     return parser
 
 
@@ -70,6 +79,8 @@ def run(args: argparse.Namespace) -> dict:
     from colorize.io import iter_frames
     from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
 
+    if args.clean is not None:
+        return clean(args.clean)
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)  # None: built-in defaults
     config = load_config(PipelineConfig, config_path, parse_overrides(args))
     source, reference, ground_truth, overwrite = args.input, args.reference, args.ground_truth, args.overwrite
@@ -85,7 +96,7 @@ def run(args: argparse.Namespace) -> dict:
         raise ColorizeError("no input video: colorize INPUT -o OUTDIR --reference IMG (or --demo)")
     if output is None:
         raise ColorizeError("no output folder: add -o OUTDIR")
-    pipeline = VideoColorizationPipeline(output_dir=output, config=config, overwrite=overwrite)
+    pipeline = VideoColorizationPipeline(output_dir=output, config=config, overwrite=overwrite, resume=args.resume)
     final = pipeline.process_video(source, reference=reference, keyframes=args.keyframes,
                                    reference_frame=args.reference_frame, ground_truth=ground_truth,
                                    max_frames=args.max_frames)
@@ -101,6 +112,17 @@ def run(args: argparse.Namespace) -> dict:
               f"(propagated frames only: PSNR {quality['psnr_propagated_frames']:.2f} dB, "
               f"SSIM {quality['ssim_propagated_frames']:.4f})")
     return report
+
+
+def clean(output: Path) -> dict:
+    """--clean OUT: remove the stale leftovers of killed runs beside ``output`` (live runs' are left alone)."""
+    from colorize.io import leftovers, remove_stale
+
+    live = [item.path.name for item in leftovers(output) if item.alive]
+    removed = remove_stale(output)
+    print(f"removed {len(removed)} leftover(s) of killed runs beside {output}"
+          + (f"; left {len(live)} of running processes: {', '.join(live)}" if live else ""))
+    return {"removed": [str(path) for path in removed], "live": live}
 
 
 def main(argv: list[str] | None = None) -> int:

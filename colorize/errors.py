@@ -11,3 +11,7 @@ class InputError(ColorizeError):
 
 class MissingDependencyError(ColorizeError, ImportError):
     """A package colorize needs is missing or the wrong build; the message says how to install it."""
+
+
+class OutputWriteError(ColorizeError):
+    """An output could not be written (disk full, quota, read-only disk): names the path and the space left."""

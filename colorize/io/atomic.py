@@ -1,17 +1,20 @@
 """All-or-nothing outputs: a file or folder appears under its final name only once it is complete.
 
 Work happens under a hidden sibling name (``.NAME.partial-<pid>``, same folder, so the final rename is atomic on
-one filesystem); an exception removes it. Stale partials from killed runs carry the pid and are safe to delete.
+one filesystem); an exception removes it. Stale partials from killed runs carry the pid: :func:`atomic_dir` removes
+them, or continues one it is given (:mod:`colorize.io.leftovers`).
 """
 
+import errno
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from colorize.errors import InputError
+from colorize.errors import InputError, OutputWriteError
+from colorize.io.leftovers import remove_dead_partial_files, remove_stale
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +50,35 @@ def check_output_dir(path: str | os.PathLike, overwrite: bool) -> None:
         raise InputError(f"output directory already holds a previous run: {path} (use --overwrite to replace it)")
 
 
+# Write failures that are the disk's, not the program's: reported on one line with the space left.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
 @contextmanager
-def atomic_dir(path: str | os.PathLike, overwrite: bool) -> Iterator[Path]:
-    """Yield an empty temporary folder next to ``path``; on success it becomes ``path``, on exception it is removed.
+def atomic_dir(path: str | os.PathLike, overwrite: bool, adopt: Path | None = None,
+               keep_on_interrupt: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+    """Yield a temporary folder next to ``path``; on success it becomes ``path``, on exception it is removed.
 
     Refuses (InputError, before yielding) a non-empty ``path`` unless ``overwrite``. With ``overwrite`` the old folder
     is moved aside only after the new one is complete, then deleted, so an interrupted run never loses it.
+    Stale leftovers of killed runs beside ``path`` are removed first, except ``adopt``: a dead run's partial folder
+    that becomes this run's, to be continued (its half-written files are deleted). On Ctrl-C / SIGTERM
+    (KeyboardInterrupt) the folder is kept when ``keep_on_interrupt(folder)`` says it can be resumed; the exception
+    then carries it as ``kept_partial``. A write error of the disk (full, quota, read-only) becomes one
+    :class:`OutputWriteError` line naming the path and the space left.
     """
     path = Path(path)
     check_output_dir(path, overwrite)
     tmp = partial_path(path)
-    shutil.rmtree(tmp, ignore_errors=True)  # leftover of an earlier process that had the same pid
-    tmp.mkdir(parents=True)
+    remove_stale(path, keep=adopt)
+    if adopt != tmp:
+        shutil.rmtree(tmp, ignore_errors=True)  # leftover of an earlier process that had the same pid
+    if adopt is not None:
+        if adopt != tmp:
+            os.replace(adopt, tmp)
+        remove_dead_partial_files(tmp)
+    else:
+        tmp.mkdir(parents=True)
     try:
         yield tmp
         check_output_dir(path, overwrite)  # something may have appeared at ``path`` while we worked
@@ -73,7 +93,29 @@ def atomic_dir(path: str | os.PathLike, overwrite: bool) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, path)
+    except KeyboardInterrupt as err:
+        if keep_on_interrupt is not None and tmp.is_dir() and keep_on_interrupt(tmp):
+            err.kept_partial = tmp  # type: ignore[attr-defined]
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except OSError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if err.errno in WRITE_ERRNOS:
+            raise write_error(err, path) from err
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     logger.debug("wrote %s", path)
+
+
+def write_error(err: OSError, path: Path) -> OutputWriteError:
+    """One line for a failed write under output ``path``: the file, the reason, the space left on its disk."""
+    target = Path(err.filename) if err.filename else path
+    try:
+        free = f"{shutil.disk_usage(path.parent).free / 2**20:.1f} MiB free"
+    except OSError:
+        free = "free space unknown"
+    reason = os.strerror(err.errno) if err.errno else str(err)
+    return OutputWriteError(f"cannot write {target}: {reason} ({free} on that disk); nothing was written to {path}")

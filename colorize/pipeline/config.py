@@ -21,6 +21,11 @@ class OutputConfig:
     contact_sheet_frames: int = 6  # rows of the contact sheet, spread evenly over the video
     crf: int = 16  # H.264 quality of the output videos (lower is better; 16 with veryfast ≈ 18 with medium)
     preset: str = "veryfast"  # x264 speed preset; veryfast encodes 2.3x faster than medium (see VideoWriter)
+    checkpoint_every: int = 100  # frames between checkpoints a killed run resumes from (0: none; README "Long runs")
+
+    def __post_init__(self) -> None:
+        if self.checkpoint_every < 0:
+            raise ValueError(f"checkpoint_every must be >= 0, got {self.checkpoint_every}")
 
 
 @dataclass

@@ -7,6 +7,8 @@
     visualization/contact_sheet.png  a few of those rows stacked
     depth_maps/, point_clouds/, semantic_masks/  with --geometry / --semantic (colorize.pipeline.stages)
     run.json                     settings, timings, frame count, quality figures (written by the pipeline)
+
+While the run goes on, ``.resume/`` holds its checkpoints (:mod:`colorize.pipeline.resume`); it is removed at the end.
 """
 
 import json
@@ -18,7 +20,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from colorize.io import VideoInfo, VideoWriter, atomic_file, write_png
+from colorize.io import VideoInfo, VideoWriter, atomic_file, read_image, write_png
+from colorize.pipeline import resume
 from colorize.pipeline.config import OutputConfig
 from colorize.utils.threads import BoundedJobs
 from colorize.viz import contact_sheet, sheet_indices, side_by_side
@@ -35,16 +38,18 @@ class RunOutputs:
     """Writes every per-frame output. Use as a context manager and call :meth:`write` for each frame in order.
 
     Leaving the ``with`` block normally finishes the videos and the contact sheet; an exception abandons them.
+    ``resuming``: ``root`` is a killed run's folder being continued; frames it already holds are passed again with
+    ``replay=True`` (their PNGs are kept, the videos rebuilt).
     """
 
     def __init__(self, root: Path, info: VideoInfo, num_frames: int, config: OutputConfig,
-                 with_truth: bool = False) -> None:
+                 with_truth: bool = False, resuming: bool = False) -> None:
         self.root, self.config = root, config
         self.digits = max(4, len(str(num_frames - 1)))  # zero padding of frame indices in file names
         for name, wanted in (("frames", config.save_frames), ("colorized_frames", config.save_colorized_frames),
                              ("visualization", config.visualization)):
             if wanted:
-                (root / name).mkdir()
+                (root / name).mkdir(exist_ok=resuming)
         self._stack = ExitStack()
         png_threads = self._stack.enter_context(ThreadPoolExecutor(PNG_WORKERS, thread_name_prefix="colorize-png"))
         self._png = BoundedJobs(png_threads, PNG_QUEUE)  # submit raises a failed write here
@@ -62,12 +67,14 @@ class RunOutputs:
                                                  self._panel_size[0], crf=config.crf,
                                                  preset=config.preset))
 
-    def write(self, index: int, gray: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None) -> None:
-        """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB."""
+    def write(self, index: int, gray: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None,
+              replay: bool = False) -> None:
+        """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB. ``replay``: a
+        frame a killed run already wrote (its PNGs are on disk; only the videos and contact sheet take it)."""
         name = f"{index:0{self.digits}d}.png"
-        if self.config.save_frames:
+        if self.config.save_frames and not replay:
             self._png.submit(write_png, self.root / "frames" / name, gray)
-        if self.config.save_colorized_frames:
+        if self.config.save_colorized_frames and not replay:
             self._png.submit(write_png, self.root / "colorized_frames" / name, colorized)
         self.video.write(colorized)
         if self._side is not None:
@@ -78,6 +85,16 @@ class RunOutputs:
             self._side.write(row)
             if index in self._sheet_at:
                 self._sheet_rows.append(row)
+
+    def read_colorized(self, index: int) -> np.ndarray:
+        """The colorized frame ``index`` written before, (H, W, 3) uint8 RGB (exactly: the PNG is lossless)."""
+        return read_image(self.root / "colorized_frames" / f"{index:0{self.digits}d}.png")
+
+    def save_checkpoint(self, frames: int, state: bytes) -> None:
+        """Once the PNGs of frames 0..``frames``-1 are on disk, record that and the colorizer's ``state`` after them
+        (call in frame order, from the thread that calls :meth:`write`)."""
+        self._png.wait()
+        resume.save(self.root, frames, state)
 
     def _enter(self, writer: VideoWriter) -> VideoWriter:
         try:
@@ -102,6 +119,8 @@ class RunOutputs:
             raise failed
         if exc is None and self._sheet_rows:
             write_png(self.root / "visualization" / "contact_sheet.png", contact_sheet(self._sheet_rows))
+        if exc is None:
+            resume.finish(self.root)
 
     def write_report(self, report: dict) -> None:
         with atomic_file(self.root / "run.json") as tmp:

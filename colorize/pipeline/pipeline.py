@@ -3,7 +3,7 @@
 import functools
 import logging
 import os
-import tempfile
+import pickle
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,9 @@ from colorize.io import (
     iter_frames,
     probe_video,
     read_image,
+    scratch_dir,
 )
+from colorize.pipeline import resume as resumes
 from colorize.pipeline.config import PipelineConfig
 from colorize.pipeline.frames import StreamColorizer, fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
@@ -60,10 +62,13 @@ class VideoColorizationPipeline:
         config: a :class:`PipelineConfig`, a dict of its fields, or a YAML path
             (``configs/pipeline/colorization.yaml``).
         overwrite: replace a previous run in ``output_dir`` (only once the new one is complete).
+        resume: continue a killed run into ``output_dir`` (:mod:`colorize.pipeline.resume`): None when one with the
+            same settings is there, True requires one, False starts over (removing it).
     """
 
     def __init__(self, output_dir: str | os.PathLike | None = None, device: str = "auto",
-                 config: PipelineConfig | dict | str | os.PathLike | None = None, overwrite: bool = False) -> None:
+                 config: PipelineConfig | dict | str | os.PathLike | None = None, overwrite: bool = False,
+                 resume: bool | None = None) -> None:
         self.config = _as_config(config)
         if self.config.colorization_model != "propagation":
             raise ColorizeError(f"colorization_model {self.config.colorization_model!r} is not wired into the "
@@ -75,6 +80,7 @@ class VideoColorizationPipeline:
         self._requested_device = requested  # the geometry and semantic models resolve "auto" themselves
         self.output_dir = Path(output_dir) if output_dir is not None else None
         self.overwrite = overwrite
+        self.resume = resume
         self.last_report: dict[str, Any] | None = None  # run.json of the latest process_video
         self._stream: StreamColorizer | None = None  # live input, see set_reference
 
@@ -110,22 +116,36 @@ class VideoColorizationPipeline:
         references = {index: fit_reference(image, (info.height, info.width), size, index)
                       for index, image in images.items()}
         stages = open_stages(self.config, info.path, size, self._requested_device)
+        settings = None  # what a killed run must have had to be continued; None: this run keeps no checkpoints
+        if stages is None and self.config.output.save_colorized_frames and self.config.output.checkpoint_every:
+            settings = {"input": resumes.file_identity(info.path), "frames": num_frames, "config": to_dict(self.config),
+                        "keyframes": {index: resumes.image_digest(image) for index, image in images.items()},
+                        "ground_truth": None if truth_path is None else resumes.file_identity(truth_path)}
+        adopt = resumes.choose(self.output_dir, settings, self.resume)
 
-        # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end.
+        # 3. Colorize, writing everything under a temporary folder that becomes output_dir at the end (scratch space
+        # for the backward pass next to it, on the disk the user chose, not in /tmp).
         started = time.perf_counter()
-        # Scratch space (backward pass) next to the output, on the disk the user chose, not in /tmp.
-        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        scratch_prefix = f".{self.output_dir.name}.scratch-"
-        with atomic_dir(self.output_dir, self.overwrite) as tmp, \
-                tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=self.output_dir.parent) as scratch:
+        with atomic_dir(self.output_dir, self.overwrite, adopt, keep_on_interrupt=resumes.resumable) as tmp, \
+                scratch_dir(self.output_dir) as scratch:
             open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
-            propagation = plan_propagation(open_frames, references, size, num_frames, Path(scratch),
+            propagation = plan_propagation(open_frames, references, size, num_frames, scratch,
                                            self.config.propagation, stages.reprojection_views if stages else None)
+            plan = resumes.ResumePlan()
+            if adopt is not None:
+                plan.start, state = resumes.load(tmp)
+                resumes.restore(propagation, pickle.loads(state))
+            elif settings is not None:
+                resumes.start(tmp, settings)
+            if settings is not None:
+                plan.every = self.config.output.checkpoint_every
+                plan.snapshot = lambda: pickle.dumps(resumes.snapshot(propagation), pickle.HIGHEST_PROTOCOL)
             # Scoring imports torch anyway, so 'auto' may look for a GPU for SSIM (0.5 s a 1280x720 frame on 2 cores).
             quality = (quality_meter(set(references), resolve_device(self._requested_device))
                        if truth_path is not None else None)
             truth_frames = iter_frames(truth_path, max_frames=num_frames) if truth_path is not None else None
-            with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None) as out:
+            with RunOutputs(tmp, info, num_frames, self.config.output, with_truth=truth_frames is not None,
+                            resuming=adopt is not None) as out:
                 frames = progress(open_frames(), total=num_frames, desc="colorizing", unit="frame")
                 if stages is not None:
                     stages.start(tmp, out.digits)
@@ -135,12 +155,13 @@ class VideoColorizationPipeline:
                         return stages.chroma(propagation, index, lum)
                     return propagate_chroma(propagation, lum, size)
 
-                count = write_frames(out, frames, chroma, truth_frames, quality)
+                count = write_frames(out, frames, chroma, truth_frames, quality, resume=plan)
                 if count == 0:
                     raise InputError(f"video has no frames: {info.path}")
             elapsed = time.perf_counter() - started
             report = self._report(info, count, elapsed, references, propagation, quality)
             report["stages"] = stages.finish() if stages is not None else None
+            report["resumed_from_frame"] = plan.start  # frames a killed run had written (timing covers the rest)
             out.write_report(report)
         final = self.output_dir / FINAL_VIDEO
         logger.info("wrote %s (%d frames, %.1f fps)", final, count, count / elapsed)

@@ -22,6 +22,7 @@ from colorize.color import compose_lab, luminance_to_gray, luminance_to_uint8, r
 from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
+from colorize.pipeline.resume import ResumePlan
 from colorize.utils.threads import BoundedJobs
 
 if TYPE_CHECKING:
@@ -35,15 +36,22 @@ ChromaFn = Callable[[int, np.ndarray], np.ndarray]  # (frame index, (H, W) L in 
 
 def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn,
                  truth_frames: Iterable[np.ndarray] | None = None, quality: "QualityMeter | None" = None,
-                 stabilizer: "TemporalStabilizer | None" = None, anchors: dict[int, np.ndarray] | None = None) -> int:
+                 stabilizer: "TemporalStabilizer | None" = None, anchors: dict[int, np.ndarray] | None = None,
+                 resume: ResumePlan | None = None) -> int:
     """Colorize ``frames`` ((H, W, 3) uint8 RGB, in order) into ``out``; returns how many frames were written.
 
     ``stabilizer``: the chroma goes through it (:meth:`~colorize.temporal.TemporalStabilizer.push`, anchored to
     ``anchors``: frame index -> (H, W, 2) true ab of a keyframe) and each frame is written once it comes out.
-    An error on either thread stops the loop and is raised here (the caller's ``atomic_dir`` then leaves nothing).
+    ``resume``: the first ``resume.start`` frames are read back from ``out`` (a killed run wrote them; ``chroma`` is
+    not called for them), and every ``resume.every`` frames a checkpoint of ``resume.snapshot()`` is saved once the
+    frames before it are on disk (not with a stabiliser, whose look-ahead state it would miss).
+    An error on either thread stops the loop and is raised here (the caller's ``atomic_dir`` then leaves nothing);
+    the frames still queued are dropped, so Ctrl-C stops within a frame or two.
     """
     truths = iter(truth_frames) if truth_frames is not None else None
     anchors = anchors or {}
+    resume = resume or ResumePlan()
+    checkpoints = resume.every > 0 and resume.snapshot is not None and stabilizer is None
     waiting: deque[tuple[int, np.ndarray, np.ndarray | None]] = deque()  # frames whose chroma is not out yet
 
     def finish(index: int, lum: np.ndarray, ab: np.ndarray, truth: np.ndarray | None) -> None:
@@ -51,6 +59,12 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
         if quality is not None:
             scores.submit(quality.update, index, colorized, truth)
         out.write(index, luminance_to_gray(lum), colorized, truth)
+
+    def replay(index: int, lum: np.ndarray, truth: np.ndarray | None) -> None:
+        colorized = out.read_colorized(index)
+        if quality is not None:
+            scores.submit(quality.update, index, colorized, truth)
+        out.write(index, luminance_to_gray(lum), colorized, truth, replay=True)
 
     def submit(chromas: list[np.ndarray]) -> None:
         for ab in chromas:  # in order: the chroma of the oldest waiting frames
@@ -61,19 +75,30 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-output") as output_thread, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-scoring") as scoring_thread:
         outputs, scores = BoundedJobs(output_thread, OUTPUT_QUEUE), BoundedJobs(scoring_thread, OUTPUT_QUEUE)
-        for index, frame in enumerate(frames):
-            lum = rgb_to_luminance(frame)
-            ab = chroma(index, lum)
-            waiting.append((index, lum, next(truths) if truths is not None else None))
-            if stabilizer is None:
-                submit([ab])
-            else:
-                submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
-            count += 1
-        if stabilizer is not None:
-            submit(stabilizer.flush())
-        outputs.wait()
-        scores.wait()  # after the output jobs, which add the last of them
+        try:
+            for index, frame in enumerate(frames):
+                lum = rgb_to_luminance(frame)
+                truth = next(truths) if truths is not None else None
+                count += 1
+                if index < resume.start:
+                    outputs.submit(replay, index, lum, truth)
+                    continue
+                ab = chroma(index, lum)
+                waiting.append((index, lum, truth))
+                if stabilizer is None:
+                    submit([ab])
+                else:
+                    submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
+                if checkpoints and count % resume.every == 0:
+                    outputs.submit(out.save_checkpoint, count, resume.snapshot())
+            if stabilizer is not None:
+                submit(stabilizer.flush())
+            outputs.wait()
+            scores.wait()  # after the output jobs, which add the last of them
+        except BaseException:
+            outputs.cancel()
+            scores.cancel()
+            raise
     return count
 
 

@@ -1,0 +1,108 @@
+"""What killed runs leave beside an output folder, and how to find and remove it.
+
+A run into ``OUT`` works under hidden siblings tagged with its process id: ``.OUT.partial-<pid>`` (the outputs,
+renamed to ``OUT`` when complete), ``.OUT.scratch-<pid>-<random>`` (scratch arrays) and ``.OUT.old-<pid>`` (a
+previous run moved aside by ``--overwrite``). Those of a process that no longer exists are *stale*: nothing will ever
+finish or remove them. Scratch folders written before they carried a pid (``.OUT.scratch-<random>``) count as stale
+when no live run is writing into ``OUT``.
+"""
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+_TAGS = ("partial", "scratch", "old")
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A hidden sibling of an output folder: ``kind`` is partial, scratch or old; ``pid`` None when unknown."""
+
+    path: Path
+    kind: str
+    pid: int | None
+    alive: bool
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (this process counts as dead: a leftover with its pid is from an earlier
+    process that had the same pid, e.g. in a restarted container)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def leftovers(path: str | os.PathLike) -> list[Leftover]:
+    """The hidden siblings of output folder ``path`` (see the module docstring), sorted by name."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.({'|'.join(_TAGS)})-(.+)")
+    found = []
+    for entry in sorted(path.parent.iterdir()):
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        kind, tag = match.groups()
+        pid_text = tag.split("-", 1)[0] if kind == "scratch" and "-" in tag else tag
+        pid = int(pid_text) if pid_text.isdigit() else None
+        found.append(Leftover(entry, kind, pid, pid is not None and pid_alive(pid)))
+    live_run = any(item.alive for item in found if item.kind == "partial")
+    return [item if item.pid is not None else Leftover(item.path, item.kind, None, live_run) for item in found]
+
+
+def remove_stale(path: str | os.PathLike, keep: Path | None = None) -> list[Path]:
+    """Delete the stale leftovers of output folder ``path`` (all but ``keep``); logs one line if any. Returns them."""
+    stale = [item for item in leftovers(path) if not item.alive and item.path != keep]
+    freed = sum(_size(item.path) for item in stale)
+    for item in stale:
+        _remove(item.path)
+    if stale:
+        logger.warning("removed %d stale leftover(s) of killed runs beside %s (%s; %.1f MiB freed)", len(stale),
+                       path, ", ".join(item.path.name for item in stale), freed / 2**20)
+    return [item.path for item in stale]
+
+
+def remove_dead_partial_files(folder: Path) -> None:
+    """Inside an adopted partial folder: delete the half-written files (``.NAME.partial-<pid>.EXT``) of its dead
+    owner, e.g. the video it was encoding."""
+    for entry in folder.rglob(".*.partial-*"):
+        if entry.is_file():
+            entry.unlink()
+
+
+@contextmanager
+def scratch_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary folder beside output folder ``path`` (on the disk the user chose, not in /tmp), tagged with this
+    process's id so a later run can tell it is stale if this one is killed; removed on exit."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.scratch-{os.getpid()}-", dir=path.parent) as scratch:
+        yield Path(scratch)
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file() and not entry.is_symlink())
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
