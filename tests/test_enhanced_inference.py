@@ -125,7 +125,7 @@ def test_evaluate_models_writes_the_comparison(script, clips, tmp_path, capsys, 
     comparison = json.loads((tmp_path / "out" / "model_comparison.json").read_text())
     assert comparison["overall"]["best_model"] == "propagation"
     assert comparison["models"]["propagation"]["scores"]["psnr"] > 25
-    assert comparison["models"]["unet"]["status"] == "failed"
+    assert comparison["models"]["unet"]["status"] == "unavailable"
     assert capsys.readouterr().out.splitlines()[-1] == f"best: propagation; comparison in {tmp_path}/out/" \
                                                        "model_comparison.json"
 

@@ -11,14 +11,24 @@ from typing import Any
 
 from colorize.assess import probe
 from colorize.assess.recommend import Recommendation, Situation, recommend
+from colorize.assess.seed import model_from_seed, video_from_seed
 from colorize.errors import ColorizeError, InputError
-from colorize.models import MODEL_SPECS, ColorizerModel, ColorizerSettings, ModelSpec, custom_spec, make_colorizer
-from colorize.models.registry import get_spec
+from colorize.models import (
+    MODEL_SPECS,
+    ColorizerModel,
+    ColorizerSettings,
+    MissingWeightsError,
+    ModelSpec,
+    custom_spec,
+    get_spec,
+    make_colorizer,
+    register_custom_model,
+)
 from colorize.utils.device import resolve_device
 
 logger = logging.getLogger(__name__)
 
-VIDEO_KEYS = ("width", "height", "duration", "fps", "num_frames", "complexity", "has_reference")
+VIDEO_KEYS = ("width", "height", "resolution", "duration", "fps", "num_frames", "complexity", "has_reference")
 BEST_METRIC = "psnr"  # against the true colours, higher is better
 
 
@@ -26,8 +36,9 @@ class PretrainedModelAssessor:
     """Recommends a model for a video and compares models on a dataset.
 
     ``AVAILABLE_MODELS`` is the model registry (:data:`colorize.models.MODEL_SPECS`, shared): models added with
-    :func:`colorize.models.register_custom_model`, or set here directly as a :class:`ModelSpec` or as a dict in
-    ``register_custom_model``'s format, are considered too.
+    :meth:`register_custom_model`, or set here directly as a :class:`ModelSpec` or as a dict (the keys of
+    :func:`colorize.models.register_custom_model` or the seed's: ``memory_usage``, ``speed``, ``quality``,
+    ``model_path``; see :func:`colorize.assess.seed.model_from_seed`), are considered too.
 
     Args:
         device: ``"auto"``, ``"cpu"`` or ``"cuda"``: where the models would run.
@@ -42,16 +53,24 @@ class PretrainedModelAssessor:
 
     def models(self) -> dict[str, ModelSpec]:
         """``AVAILABLE_MODELS`` with dict entries turned into :class:`ModelSpec` (InputError if one is invalid)."""
-        return {model_id: spec if isinstance(spec, ModelSpec) else custom_spec({"id": model_id, **spec})
+        return {model_id: spec if isinstance(spec, ModelSpec)
+                else custom_spec(model_from_seed({"id": model_id, **spec}))
                 for model_id, spec in self.AVAILABLE_MODELS.items()}
+
+    def register_custom_model(self, info: dict[str, Any], replace: bool = False) -> ModelSpec:
+        """Add a model to the registry, in the seed's keys (``name``, ``type``, ``description``, ``model_path``: a
+        ``.pth`` file, a ``save_pretrained`` folder or ``package.module:factory``) or the project's (see
+        :func:`colorize.models.register_custom_model`). InputError for an invalid entry or a taken name."""
+        return register_custom_model(model_from_seed(info), replace=replace)
 
     def situation(self, video_characteristics: dict[str, Any], specs: dict[str, ModelSpec] | None = None) -> Situation:
         """The :class:`Situation` for a video described by ``video_characteristics`` on this machine, probed now.
 
-        Keys: ``width`` and ``height`` (px), ``duration`` (s, with ``fps``, default 25) or ``num_frames``,
-        ``complexity`` (low | medium | high, default medium), ``has_reference`` (default False).
+        Keys: ``width`` and ``height`` (px) or ``resolution`` (low | medium | high: 640x360, 1280x720, 1920x1080;
+        or "WxH"), ``duration`` (s, with ``fps``, default 25; or short | medium | long: 10 s, 1 min, 10 min) or
+        ``num_frames``, ``complexity`` (low | medium | high, default medium), ``has_reference`` (default False).
         """
-        video = video_characteristics
+        video = video_from_seed(video_characteristics)
         unknown = sorted(set(video) - set(VIDEO_KEYS))
         if unknown:
             raise InputError(f"video_characteristics: unknown key(s) {', '.join(unknown)}; "
@@ -68,7 +87,8 @@ class PretrainedModelAssessor:
             raise InputError(f"video_characteristics: {err}") from None
 
     def recommend_model(self, video_characteristics: dict[str, Any]) -> Recommendation:
-        """The best usable model for the video, with a one-sentence explanation (see :mod:`.recommend`)."""
+        """The best usable model for the video, with a one-sentence explanation (see :mod:`.recommend`); it prints
+        as the model id. ``video_characteristics`` as :meth:`situation` takes them."""
         specs = self.models()
         choice = recommend(specs, self.situation(video_characteristics, specs))
         logger.debug("%s", choice.explanation)
@@ -91,8 +111,10 @@ class PretrainedModelAssessor:
             reference: true colours given to the models: ``"first"`` or ``"keyframes:K"``.
 
         Returns:
-            ``{"models": {id: {"status", "scores", "clips_ok", "clips"} or {"status": "failed", "error"}},
-            "overall": {"best_model", "metric", "ranking"}}``; the best model has the highest mean PSNR.
+            ``{"models": {id: {"status", "scores", "clips_ok", "clips"} or {"status", "error"}},
+            "comparison_metrics": {metric: {id: mean score}, ..., "overall": overall}, "overall": {"best_model",
+            "metric", "higher_is_better", "ranking"}}``: status ``ok``, ``unavailable`` (weights not on disk) or
+            ``failed``; the best model has the highest mean PSNR.
         """
         from colorize.evaluation import detect_layout, evaluate, load_dataset, summarize
 
@@ -109,7 +131,8 @@ class PretrainedModelAssessor:
                 built.append(ColorizerModel(colorizer, model_id, get_spec(model_id, specs).description))
             except ColorizeError as err:  # e.g. missing weights: reported, the others are still compared
                 logger.error("%s", err)
-                results[model_id] = {"status": "failed", "error": str(err)}
+                status = "unavailable" if isinstance(err, MissingWeightsError) else "failed"
+                results[model_id] = {"status": status, "error": str(err)}
         if built:
             summary = summarize(evaluate(clips, built, reference=reference, device=self.device))
             for name, model in summary["models"].items():
@@ -123,7 +146,11 @@ class PretrainedModelAssessor:
                          key=lambda name: -results[name]["scores"][BEST_METRIC])
         overall = {"best_model": ranking[0] if ranking else None, "metric": BEST_METRIC, "higher_is_better": True,
                    "ranking": ranking}
-        return {"models": {name: results[name] for name in model_ids}, "overall": overall}
+        scored = [name for name in model_ids if "scores" in results[name]]
+        metrics = {metric: {name: results[name]["scores"][metric] for name in scored}
+                   for metric in (results[scored[0]]["scores"] if scored else ())}
+        return {"models": {name: results[name] for name in model_ids},
+                "comparison_metrics": {**metrics, "overall": overall}, "overall": overall}
 
 
 def _scored(result: dict[str, Any]) -> bool:

@@ -47,6 +47,10 @@ class Recommendation:
     ranking: tuple[str, ...] = ()  # usable models, best first
     rejected: dict[str, str] = field(default_factory=dict)  # model id -> why it is not usable here
 
+    def __str__(self) -> str:
+        """The model id (``print(assessor.recommend_model(...))`` shows it), or "none"."""
+        return self.model or "none"
+
 
 def why_not_usable(spec: ModelSpec, situation: Situation) -> tuple[str, str] | None:
     """(short, full) reason why ``spec`` cannot run in ``situation``, or None when it can."""

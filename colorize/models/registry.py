@@ -18,7 +18,7 @@ from typing import Any
 
 from colorize.errors import ColorizeError, InputError
 from colorize.models.base import Colorizer, ColorizerSettings, ModelNeeds
-from colorize.models.loading import DIFFUSERS_FILES, DIFFUSERS_SKIPPED, fetch_command, is_local
+from colorize.models.loading import DIFFUSERS_FILES, DIFFUSERS_SKIPPED, MissingWeightsError, fetch_command, is_local
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ BUILTIN_SPECS = (
 )
 MODEL_SPECS: dict[str, ModelSpec] = {spec.id: spec for spec in BUILTIN_SPECS}
 
-_ENTRY_POINT = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+ENTRY_POINT = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 _CUSTOM_KEYS = ("id", "entry_point", "checkpoint", "base", "description", "quality", "speed", "memory", "gpu",
                 "memory_gib", "reference")
 # Which built-in backend loads a local folder, from the class that wrote it (model_index.json / config.json).
@@ -135,9 +135,9 @@ def custom_spec(entry: dict[str, Any], specs: dict[str, ModelSpec] | None = None
     model_id = entry.get("id")
     if not isinstance(model_id, str) or not model_id:
         raise InputError(f"custom model: 'id' must be a non-empty string, got {model_id!r}")
-    if ("entry_point" in entry) == ("checkpoint" in entry):
-        raise InputError(f"custom model {model_id}: give exactly one of 'entry_point' (package.module:factory) "
-                         "or 'checkpoint' (a local path)")
+    if "entry_point" in entry and "checkpoint" in entry:
+        raise InputError(f"custom model {model_id}: give one of 'entry_point' (package.module:factory) "
+                         "or 'checkpoint' (a local path), not both")
     for key, allowed in (("quality", CLASSES), ("speed", SPEEDS), ("memory", CLASSES), ("gpu", GPU_NEEDS)):
         if key in entry and entry[key] not in allowed:
             raise InputError(f"custom model {model_id}: {key} must be one of {', '.join(allowed)}, got {entry[key]!r}")
@@ -145,13 +145,20 @@ def custom_spec(entry: dict[str, Any], specs: dict[str, ModelSpec] | None = None
         raise InputError(f"custom model {model_id}: memory_gib must be a number, got {entry['memory_gib']!r}")
     given = {key: entry[key] for key in ("quality", "speed", "memory") if key in entry}
     if "entry_point" in entry:
-        if not isinstance(entry["entry_point"], str) or not _ENTRY_POINT.fullmatch(entry["entry_point"]):
+        if not isinstance(entry["entry_point"], str) or not ENTRY_POINT.fullmatch(entry["entry_point"]):
             raise InputError(f"custom model {model_id}: entry_point must look like package.module:factory, got "
                              f"{entry['entry_point']!r}")
         needs = ModelNeeds(weights=False, gpu=entry.get("gpu", "no"), memory_gib=entry.get("memory_gib"),
                            reference=bool(entry.get("reference", False)))
         description = entry.get("description", f"custom model {entry['entry_point']}")
         return ModelSpec(model_id, "custom", description, entry["entry_point"], needs, **given)
+    if "checkpoint" not in entry:  # described only: listed and ranked, but it cannot run until it gets weights
+        needs = ModelNeeds(weights=True, gpu=entry.get("gpu", "no"), memory_gib=entry.get("memory_gib"),
+                           reference=bool(entry.get("reference", False)))
+        description = entry.get("description", f"custom model {model_id} (no weights given)")
+        return ModelSpec(model_id, "custom", description, "colorize.models.registry:no_weights", needs,
+                         how_to_get=f"register it with a 'checkpoint' or an 'entry_point' ({model_id} has neither)",
+                         **given)
     checkpoint = str(Path(entry["checkpoint"]).expanduser())
     base = specs.get(entry.get("base") or _base_of(checkpoint))
     if base is None or not base.needs.weights:
@@ -186,7 +193,8 @@ def register_custom_model(entry: dict[str, Any], replace: bool = False) -> Model
     ``entry`` keys: ``id``, and either ``entry_point`` ("package.module:factory", called as ``factory(spec,
     settings)`` and returning a :class:`Colorizer`) or ``checkpoint`` (a local folder or file) with ``base``, the
     built-in model whose backend loads it (default: read from the folder's ``model_index.json`` / ``config.json``;
-    a file is a ``unet`` checkpoint). Optional: ``description``, ``quality`` / ``memory`` (low | medium | high),
+    a file is a ``unet`` checkpoint); with neither, the model is listed and ranked but building it raises
+    :class:`MissingWeightsError`. Optional: ``description``, ``quality`` / ``memory`` (low | medium | high),
     ``speed`` (slow | medium | fast), ``gpu`` (no | recommended | required), ``memory_gib``, ``reference``.
     """
     spec = custom_spec(entry)
@@ -194,6 +202,11 @@ def register_custom_model(entry: dict[str, Any], replace: bool = False) -> Model
         raise InputError(f"model {spec.id!r} is already registered (pass replace=True to replace it)")
     MODEL_SPECS[spec.id] = spec
     return spec
+
+
+def no_weights(spec: ModelSpec, settings: ColorizerSettings) -> Colorizer:
+    """The factory of a custom model registered without weights: raises MissingWeightsError saying so."""
+    raise MissingWeightsError(f"{spec.id}: no weights: {spec.how_to_get}")
 
 
 def make_colorizer(name: str, settings: ColorizerSettings | None = None,

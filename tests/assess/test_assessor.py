@@ -70,7 +70,7 @@ def test_compare_models(offline, dataset):
     comparison = assessor.compare_models(["stable_diffusion_inpaint", "propagation", "unet"], dataset)
     models, overall = comparison["models"], comparison["overall"]
     assert list(models) == ["stable_diffusion_inpaint", "propagation", "unet"]
-    assert models["unet"]["status"] == "failed" and "python train_colorization.py" in models["unet"]["error"]
+    assert models["unet"]["status"] == "unavailable" and "python train_colorization.py" in models["unet"]["error"]
     for name in ("stable_diffusion_inpaint", "propagation"):
         assert models[name]["status"] == "ok" and models[name]["clips_ok"] == 1
     # Propagation from the true colours of frame 0 is far closer to the truth than an untrained diffusion model.
