@@ -35,8 +35,10 @@ def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
     tmp = partial_path(path)
     try:
         yield tmp
-    except BaseException:
+    except BaseException as err:
         tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.filename is None:  # a failed write() names no file: say which
+            err.filename = str(path)
         raise
     os.replace(tmp, path)
 

@@ -1,0 +1,135 @@
+"""A killed run continues where its last checkpoint left it and ends with the PNGs of an uninterrupted run; a run
+with other settings starts over; the propagation state round-trips through a snapshot."""
+
+import json
+import os
+import pickle
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import colorize.pipeline.pipeline as pipeline_module
+from colorize.cli import main
+from colorize.data import sample_video
+from colorize.errors import InputError
+from colorize.io import iter_frames, read_image, write_png
+from colorize.pipeline import VideoColorizationPipeline, resume
+from colorize.propagation import ForwardPropagation, PropagationConfig, Reference
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAMES = 80  # bikes: cuts at 30 and 76 (pseudo-keyframes from the prior there)
+SETTINGS = ["--max-frames", str(FRAMES), "--max-side", "160", "--set", "output.checkpoint_every=4",
+            "--set", "output.visualization=false"]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("resume") / "reference.png"
+    write_png(path, next(iter_frames(sample_video("bikes"), max_frames=1)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory, reference) -> Path:
+    out = tmp_path_factory.mktemp("full") / "out"
+    assert main([str(sample_video("bikes")), "-o", str(out), "--reference", str(reference), "-q", *SETTINGS]) == 0
+    return out
+
+
+def _same_pngs(out: Path, expected: Path) -> None:
+    names = sorted(path.name for path in (expected / "colorized_frames").iterdir())
+    assert len(names) == FRAMES and sorted(path.name for path in (out / "colorized_frames").iterdir()) == names
+    for folder in ("colorized_frames", "frames"):
+        for name in names:
+            assert np.array_equal(read_image(out / folder / name), read_image(expected / folder / name)), name
+
+
+def test_killed_process_resumes_to_the_same_pngs(tmp_path, reference, uninterrupted):
+    target = random.randint(8, 56)  # the checkpoint after which the process is killed (kill -9)
+    command = [sys.executable, str(ROOT / "video_colorization_program.py"), str(sample_video("bikes")), "-o",
+               str(tmp_path / "out"), "--reference", str(reference), "-q", *SETTINGS]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    while process.poll() is None:
+        partials = list(tmp_path.glob(".out.partial-*"))
+        checkpoint = resume.load(partials[0]) if partials else None
+        if checkpoint is not None and checkpoint[0] >= target:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    assert process.wait(timeout=60) == -signal.SIGKILL, f"finished before frame {target}: {process.stderr.read()}"
+    (partial,) = tmp_path.glob(".out.partial-*")
+    killed_at = resume.load(partial)[0]
+
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"resuming {tmp_path / 'out'} from frame {killed_at}: a killed run" in result.stderr
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["resumed_from_frame"] == killed_at >= target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing hidden left beside it
+    assert not (tmp_path / "out" / ".resume").exists()
+    _same_pngs(tmp_path / "out", uninterrupted)
+
+
+def test_interrupted_run_with_a_later_keyframe_resumes_in_process(tmp_path, monkeypatch, uninterrupted):
+    """Keyframes at 0 and 20 (a backward pass, recomputed on resume); Ctrl-C at frame 27 keeps the partial."""
+    frames = list(iter_frames(sample_video("bikes"), max_frames=21))
+    keyframes = {0: frames[0], 20: frames[20]}
+    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
+    VideoColorizationPipeline(tmp_path / "full", config=config).process_video(sample_video("bikes"),
+                                                                              keyframes=keyframes, max_frames=FRAMES)
+    real, calls = pipeline_module.propagate_chroma, []
+
+    def interrupt_at_27(*args):
+        calls.append(1)
+        if len(calls) == 28:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(pipeline_module, "propagate_chroma", interrupt_at_27)
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
+            sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
+    assert interrupted.value.kept_partial.name == f".out.partial-{os.getpid()}"
+    assert resume.load(interrupted.value.kept_partial)[0] == 24
+    calls.clear()
+    monkeypatch.setattr(pipeline_module, "propagate_chroma", lambda *args: calls.append(1) or real(*args))
+    pipeline = VideoColorizationPipeline(tmp_path / "out", config=config, resume=True)
+    pipeline.process_video(sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
+    assert pipeline.last_report["resumed_from_frame"] == 24 and len(calls) == FRAMES - 24  # frames 0-23 read back
+    _same_pngs(tmp_path / "out", tmp_path / "full")
+
+
+def test_other_settings_start_over_and_resume_true_needs_a_partial(tmp_path, reference, caplog):
+    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
+    stale = tmp_path / ".out.partial-999999999"  # no such process
+    stale.mkdir()
+    resume.start(stale, {"input": "another video"})
+    resume.save(stale, 8, b"")
+    with pytest.raises(InputError, match="nothing to resume in .*: no killed run into it with the same settings"):
+        VideoColorizationPipeline(tmp_path / "out", config=config, resume=True).process_video(
+            sample_video("bikes"), reference=reference, max_frames=8)
+    pipeline = VideoColorizationPipeline(tmp_path / "out", config=config)
+    pipeline.process_video(sample_video("bikes"), reference=reference, max_frames=8)
+    assert pipeline.last_report["resumed_from_frame"] == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert any("removed 1 stale leftover(s) of killed runs" in message for message in caplog.messages)
+
+
+@pytest.mark.parametrize("method", ["anchored", "chain"])
+def test_snapshot_restores_the_propagation_state(bikes_frames, method):
+    lum8 = [np.ascontiguousarray(frame[::4, ::4, 1]) for frame in bikes_frames[:40]]
+    config = PropagationConfig(method=method)
+    references = {0: Reference.from_rgb(np.ascontiguousarray(bikes_frames[0][::4, ::4]), lum8[0].shape)}
+    first = ForwardPropagation(config, references)
+    for frame in lum8[:33]:  # across the cut at 30 (online detection)
+        first(frame)
+    state = pickle.loads(pickle.dumps(resume.snapshot(first)))
+    second = ForwardPropagation(config, references)
+    resume.restore(second, state)
+    for frame in lum8[33:]:
+        assert np.array_equal(first(frame).ab, second(frame).ab)
+    assert second.cuts == first.cuts == [30]
