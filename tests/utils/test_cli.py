@@ -28,7 +28,8 @@ def command(tmp_path_factory):
             str(reference), "--max-frames", "200", "--max-side", "160", "--set", "output.checkpoint_every=4", "-q"]
 
 
-@pytest.mark.parametrize("sig, status, word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+@pytest.mark.parametrize("sig, status, word",
+                         [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
 def test_signal_stops_within_a_second_and_keeps_the_partial_to_resume(tmp_path, command, capsys, sig, status, word):
     process = subprocess.Popen([*command, "-o", str(tmp_path / "out")], stderr=subprocess.PIPE, text=True)
     while process.poll() is None and not any(resume.load(path) for path in tmp_path.glob(".out.partial-*")):
