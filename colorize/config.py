@@ -2,7 +2,9 @@
 
 ``load_config(path, overrides)`` reads a YAML file into a dataclass (``PipelineConfig`` by default) and
 applies ``{"propagation.max_side": 480}``-style overrides. Any key the dataclass does not declare is an
-error naming the key, never a silently ignored setting.
+error naming the key, never a silently ignored setting. A dataclass with a ``rewrite_keys(data, where)``
+classmethod gets the raw mapping first, to map another spelling (e.g. the seed's ``colorization:`` block)
+onto its fields.
 """
 
 import dataclasses
@@ -29,6 +31,9 @@ def from_dict(cls: type[T], data: dict[str, Any] | None, where: str = "config") 
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
+    rewrite = getattr(cls, "rewrite_keys", None)  # a class that also reads another spelling maps it here
+    if rewrite is not None:
+        data = rewrite(dict(data), where)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:

@@ -1,6 +1,9 @@
 """Settings of the standalone program; the YAML twin is ``configs/pipeline/colorization.yaml``."""
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from colorize.config import ConfigError
 
 from colorize.geometry.depth import DEFAULT_DEPTH_MODEL
 from colorize.geometry.instances import SegmentTrackerConfig
@@ -9,6 +12,11 @@ from colorize.propagation.video import PropagationConfig
 from colorize.temporal.stabilizer import StabilizerConfig
 
 DEVICES = ("auto", "cpu", "cuda")
+# The seed's `colorization:` block: its keys -> these settings (dotted), besides depth_conditioning and
+# semantic_consistency, which switch the geometry and semantic stages (PipelineConfig.rewrite_keys).
+SEED_KEYS = {"colorization_model": "colorization_model", "inference_steps": "inference_steps",
+             "guidance_scale": "guidance_scale", "temporal_weight": "temporal_weight",
+             "depth_model": "geometry.depth_model", "semantic_model": "semantic.model"}
 GEOMETRY_SOURCES = ("none", "vipe", "depth-model")  # or folder:PATH
 SEMANTIC_MODELS = ("none", "upernet")  # or any transformers semantic-segmentation model id or folder
 
@@ -98,3 +106,45 @@ class PipelineConfig:
             raise ValueError(f"temporal_weight must be in [0, 1], got {self.temporal_weight}")
         if self.temporal_lookahead < 0:
             raise ValueError(f"temporal_lookahead must be >= 0, got {self.temporal_lookahead}")
+
+    @classmethod
+    def rewrite_keys(cls, data: dict[str, Any], where: str) -> dict[str, Any]:
+        """The seed's ``colorization:`` block mapped onto these settings (see :data:`SEED_KEYS`).
+
+        ``depth_conditioning: true`` turns on depth maps from ``depth_model`` (geometry source ``depth-model``,
+        unless a geometry source is set), ``false`` turns geometry off; ``semantic_consistency: true`` runs
+        ``semantic_model`` (default upernet) with segment consistency, ``false`` turns it off. A key given both
+        in the block and in its place with different values is an error.
+        """
+        block = data.pop("colorization", None)
+        if block is None:
+            return data
+        if not isinstance(block, dict):
+            raise ConfigError(f"{where}.colorization: expected a mapping, got {type(block).__name__}")
+        unknown = sorted(set(block) - set(SEED_KEYS) - {"depth_conditioning", "semantic_consistency"})
+        if unknown:
+            raise ConfigError(f"{where}.colorization: unknown key(s) {', '.join(unknown)}; known keys: "
+                              f"{', '.join([*SEED_KEYS, 'depth_conditioning', 'semantic_consistency'])}")
+        mapped = {SEED_KEYS[key]: value for key, value in block.items() if key in SEED_KEYS}
+        switches = {"depth_conditioning": ("geometry.source", "depth-model"),
+                    "semantic_consistency": ("semantic.model", "upernet")}
+        for key, (dotted, default) in switches.items():
+            if key in block:
+                section, leaf = dotted.split(".")
+                current = mapped.get(dotted, (data.get(section) or {}).get(leaf, "none"))
+                on = block[key] is True
+                mapped[dotted] = (current if current != "none" else default) if on else "none"
+        for dotted, value in mapped.items():
+            node = data
+            *parents, leaf = dotted.split(".")
+            for key in parents:
+                if node.get(key) is None:
+                    node[key] = {}
+                node = node[key]
+                if not isinstance(node, dict):
+                    raise ConfigError(f"{where}.{key}: expected a mapping, got {type(node).__name__}")
+            if leaf in node and node[leaf] != value:
+                raise ConfigError(f"{where}: colorization block sets {dotted} to {value!r}, the file to "
+                                  f"{node[leaf]!r}")
+            node[leaf] = value
+        return data
