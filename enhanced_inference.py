@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Colorize videos with any registered model, stabilised over time; list, check, recommend and compare models.
 
-    python enhanced_inference.py --input INPUT.mp4 --output DIR [--model ID] [--reference IMG | --keyframes DIR]
-        [--ground-truth GT.mp4] [--device auto|cpu|cuda] [--inference-steps N] [--mixed-precision auto|no|fp16|bf16]
+    python enhanced_inference.py --input INPUT.mp4 [--output DIR] [--model ID] [--reference IMG | --keyframes DIR]
+        [--ground-truth GT.mp4] [--device auto|cpu|cuda] [--inference-steps N] [--mixed-precision [auto|no|fp16|bf16]]
         [--memory-efficient] [--no-temporal | --temporal-lookahead N] [--max-frames N] [--overwrite]
     python enhanced_inference.py --input FOLDER --output DIR ...          # every video of FOLDER (a batch)
     python enhanced_inference.py --batch --video-list LIST.txt --output DIR ...
@@ -12,7 +12,8 @@
     python enhanced_inference.py --recommend INPUT.mp4 [--reference IMG] [--complexity low|medium|high]
     python enhanced_inference.py --check-model MODEL [--device auto|cpu|cuda] [--mixed-precision auto|no|fp16|bf16]
 
-Without --model the assessor recommends one for each video. Each video's outputs follow the standalone program's
+Without --model the assessor recommends one for each video; without --output the outputs go to INPUT_colorized/ next to
+the input; --mixed-precision alone means fp16. Each video's outputs follow the standalone program's
 layout; a batch writes one folder per video and batch_summary.json, skips videos already complete (--overwrite
 redoes them) and goes on when one fails. A missing model or bad input prints one ``error:`` line and exits with 2;
 a batch with a failed video exits with 1. ``EnhancedColorizationInference`` and ``PretrainedModelAssessor`` are
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "FILE, one path per line")
     action.add_argument("--evaluate-models", nargs="+", metavar="MODEL", help="compare models on --test-dataset")
     parser.add_argument("--batch", action="store_true", help="process --video-list (or --input DIR) as a batch")
-    parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (a batch: one subfolder per video)")
+    parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (a batch: one subfolder per video; "
+                        "default with --input: INPUT_colorized next to the input)")
     parser.add_argument("--model", help="model id, Hugging Face id or local folder (default: recommended per video)")
     parser.add_argument("--keyframes", type=Path, metavar="DIR", help="colour keyframes named by frame index")
     parser.add_argument("--ground-truth", metavar="GT.mp4", help="colour video to score against ('input': its own)")
@@ -71,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--complexity", choices=("low", "medium", "high"), default="medium",
                         help="with --recommend: how much the content changes (cuts, new objects); default medium")
     parser.add_argument("--device", choices=DEVICES, default="auto", help="default auto")
-    parser.add_argument("--mixed-precision", choices=MIXED_PRECISION, default="auto",
-                        help="default auto: fp16 on a CUDA GPU, fp32 (no) on the CPU")
+    parser.add_argument("--mixed-precision", choices=MIXED_PRECISION, default="auto", nargs="?", const="fp16",
+                        help="default auto: fp16 on a CUDA GPU, fp32 (no) on the CPU; the flag alone: fp16")
     add_verbosity_flags(parser)
     return parser
 
@@ -93,10 +95,17 @@ def models_table(assessor: PretrainedModelAssessor) -> str:
     return "\n".join(lines)
 
 
+def default_output(source: Path) -> Path:
+    """Where --input's outputs go without --output: ``<name>_colorized`` beside the video or folder."""
+    return source.parent / f"{source.stem if source.is_file() else source.name}_colorized"
+
+
 def colorize_videos(args: argparse.Namespace) -> int:
     """--input / --batch: one video, or a batch with its summary; 1 when a video of the batch failed."""
+    if args.output is None and args.input is None:
+        raise InputError("--output DIR is required to colorize a --video-list")
     if args.output is None:
-        raise InputError("--output DIR is required to colorize")
+        args.output = default_output(args.input)
     batch = args.video_list is not None or args.batch or (args.input is not None and args.input.is_dir())
     if args.batch and args.video_list is None and not (args.input and args.input.is_dir()):
         raise InputError("--batch needs --video-list FILE or --input DIR")

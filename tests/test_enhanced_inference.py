@@ -40,7 +40,8 @@ def test_list_models(script, offline, capsys):
     assert script.main(["--list-models", "--device", "cpu"]) == 0
     rows = {line.split(" | ")[0].strip("| "): line for line in capsys.readouterr().out.splitlines()[2:]}
     assert list(rows) == ["propagation", "stable_diffusion_inpaint", "stable_diffusion_xl", "controlnet_colorization",
-                          "unet"]
+                          "unet", "gray", "copy", "chain"]
+    assert "| chain | baseline | low | fast |" in rows["chain"]
     assert "| not needed | - |" in rows["propagation"]
     inpaint = rows["stable_diffusion_inpaint"]
     assert "| on disk | hf download stable-diffusion-v1-5/stable-diffusion-inpainting --include " in inpaint
@@ -99,6 +100,19 @@ def test_one_video(script, clips, tmp_path, capsys):
     assert json.loads((tmp_path / "out" / "run.json").read_text())["temporal"]["lookahead"] == 0
     assert script.main([*args, "--overwrite", "--temporal-lookahead", "-1"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == "error: config: temporal_lookahead must be >= 0, got -1"
+
+
+def test_seed_command_line(script, clips, tmp_path, monkeypatch, capsys):
+    """The seed's `enhanced_inference.py --input video.mp4 --mixed-precision`: fp16, outputs in video_colorized/."""
+    args = script.build_parser().parse_args(["--input", "video.mp4", "--mixed-precision"])
+    assert args.mixed_precision == "fp16" and args.output is None
+    assert script.build_parser().parse_args(["--input", "video.mp4"]).mixed_precision == "auto"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "video.mp4").symlink_to(clips["a"])
+    assert script.main(["--input", "video.mp4", "--model", "propagation", "--reference", str(clips["reference"]),
+                        "--device", "cpu", "-q"]) == 0
+    assert capsys.readouterr().out.startswith("video_colorized/final_colorized_video.mp4: propagation, 8 frames")
+    assert (tmp_path / "video_colorized" / "run.json").is_file()
 
 
 def test_batch_from_a_list(script, clips, tmp_path, capsys):
