@@ -168,6 +168,10 @@ class ForwardPropagation:
             if t > 0:
                 self.cuts.append(t)
             self._active = False
+            # Earlier shots' keyframes are never used again: dropped, so memory stays flat over a film's many shots
+            # (each pseudo-keyframe holds its chroma; a 2-hour film has thousands of shots).
+            for index in [index for index in self.keyframes if index < t]:
+                del self.keyframes[index]
         keyframe = self._keyframe_at(t, lum8)
         if keyframe is not None:
             self._active, self._last_key = True, t
