@@ -46,7 +46,8 @@ ROUND_TRIPS = 4  # ping-pong: forward then backward, four times
 EXTRAS = {  # optional columns: key -> title
     "warp_error_ratio": "warp error / GT's", "first_trip": "PSNR 1st round trip", "last_trip": "PSNR last round trip",
     "first_forward": "PSNR 1st forward leg", "last_forward": "PSNR last forward leg",
-    "margin": "margin over max(copy, chain)", "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC", "gt_cdc": "CDC of GT",
+    "margin": "margin over max(copy, chain)", "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC",
+    "gt_cdc": "CDC of GT",
 }
 GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST}
 

@@ -77,6 +77,11 @@ class AnchoredConfig:
     key_flow_every: int = 2  # the flow to the keyframe on every k-th frame (in between the composed map carries)
     fold_below: float = 0.6  # keyframe confidence falls to 0 where the map's area ratio drops below this (folds)
     chain_decay: float = 0.5  # the previous output's confidence is scaled by the carried confidence to this power
+    # The keyframe at the same position (what copying gives) as a third map candidate, where its luminance explains
+    # the region better. Off: on the registry clips' tuning half +0.07 dB mean (33.12 vs 33.05; benchmarks/README),
+    # within noise, and the keyframes:50 / ping-pong / speed checks were not re-run with it.
+    same_place: bool = False
+    same_place_margin: float = 0.5  # it must beat the chosen map by this (uint8 levels, errors over the region)
 
     def __post_init__(self) -> None:
         FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
@@ -103,6 +108,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._coords = self._grid
         self._smooth_radius = max(1, round(self.config.smooth_radius * max(height, width) / 640))
         self._steps = 0
+        self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         return PropagationStep(self._ab, self._confidence)
 
@@ -129,6 +135,12 @@ class AnchoredPropagator(ChromaPropagator):
             mask = use_direct.view(np.uint8)
             cv2.copyTo(direct, mask, coords)  # in place; 3x faster than np.copyto with a broadcast mask
             cv2.copyTo(error_direct, mask, key_error)
+        if cfg.same_place:  # static content: the keyframe where the pixel is, verified on the frame's luminance
+            error_here = patch_error(lum, self._key_structure, cfg.match_radius)
+            region = (2 * cfg.region_radius + 1,) * 2
+            here = (cv2.blur(error_here, region) + cfg.same_place_margin < cv2.blur(key_error, region)).view(np.uint8)
+            cv2.copyTo(self._grid, here, coords)
+            cv2.copyTo(error_here, here, key_error)
         key_ab = _sample(self._key.ab, coords)
         key_conf = confidence(key_error, cfg.key_scale)
         if cfg.fold_below > 0:  # a folded or collapsed map matches flat luminance by chance, not by geometry

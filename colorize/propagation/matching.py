@@ -11,18 +11,19 @@ def structure(lum: np.ndarray) -> Structure:
     return lum, _gradient_x(lum), _gradient_y(lum)
 
 
-def patch_error(lum: np.ndarray | Structure, source: np.ndarray, radius: int = 3) -> np.ndarray:
+def patch_error(lum: np.ndarray | Structure, source: np.ndarray | Structure, radius: int = 3) -> np.ndarray:
     """Mean structural mismatch over (2r+1)² windows, (H, W) float32 in uint8 luminance levels.
 
-    ``lum`` and ``source`` are (H, W) float32 luminance on the uint8 scale (``lum`` may be given as its
-    precomputed :func:`structure` when it is compared with several sources). The error adds the absolute
+    ``lum`` and ``source`` are (H, W) float32 luminance on the uint8 scale (either may be given as its
+    precomputed :func:`structure` when it is compared more than once). The error adds the absolute
     difference of the values to that of their horizontal and vertical gradients, so a wrong source of
     similar brightness but different texture still scores badly.
     """
     value, grad_x, grad_y = structure(lum) if isinstance(lum, np.ndarray) else lum
+    source, source_x, source_y = structure(source) if isinstance(source, np.ndarray) else source
     diff = np.abs(value - source)
-    diff += np.abs(grad_x - _gradient_x(source))
-    diff += np.abs(grad_y - _gradient_y(source))
+    diff += np.abs(grad_x - source_x)
+    diff += np.abs(grad_y - source_y)
     size = 2 * radius + 1
     return cv2.blur(diff, (size, size))
 
