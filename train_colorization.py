@@ -28,7 +28,8 @@ __all__ = ["ColorizationTrainer", "VideoColorizationDataset"]
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="train_colorization.py", description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, help="training YAML, e.g. configs/training/custom_unet.yaml")
-    parser.add_argument("--resume", help="checkpoint folder (OUTPUT_DIR/checkpoints/step-NNNNNNN) or 'latest'")
+    parser.add_argument("--resume", help="checkpoint folder (OUTPUT_DIR/checkpoints/step-NNNNNNN), a file in one "
+                        "(e.g. checkpoint.pth), or 'latest'")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a setting, e.g. --set training.batch_size=4 (repeatable; VALUE is YAML)")
     parser.add_argument("--fit-video", type=Path, metavar="VIDEO", help="fit the U-Net to this video's keyframes")

@@ -8,7 +8,9 @@
       depth/<video>/<frame>.png      optional (include_depth): one-channel 8- or 16-bit depth, scaled to [0, 1]
       semantic/<video>/<frame>.png   optional (include_semantic): one-channel 8- or 16-bit segment / class ids
 
-  Frames of a video are taken in natural order of their names (``2.png`` before ``10.png``).
+  Frames of a video are taken in natural order of their names (``2.png`` before ``10.png``). The seed's flat
+  form, ``color/<frame>.png`` (and ``grayscale/<frame>.png`` ...) without video sub-folders, is one video named
+  after ``data_dir``.
 - ``videos``: a folder of colour video files. Each is decoded once, at construction, into memory with its longer
   side at most ``max_side`` (fine for a few short clips; convert large sets to the ``frames`` layout).
 - ``davis``: DAVIS 2017, ``JPEGImages/480p/<sequence>/*.jpg``, read frame by frame. With ``split`` (the trainer
@@ -141,18 +143,22 @@ def _frames_layout(root: Path, include_depth: bool, include_semantic: bool) -> l
         raise InputError(f"{root} has no color/ folder (expected {root}/color/<video>/<frame>.png)")
     wanted = ["grayscale"] if (root / "grayscale").is_dir() else []
     wanted += ["depth"] * include_depth + ["semantic"] * include_semantic
+    folders = list_folders(color_root)
+    flat = not folders and bool(list_images(color_root))  # color/<frame>.png: one video, named after root
     sequences = []
-    for folder in list_folders(color_root):
+    for folder in [color_root] if flat else folders:
         color = list_images(folder)
+        name = root.name if flat else folder.name
         extras = {}
         for kind in wanted:
-            paths = list_images(root / kind / folder.name) if (root / kind / folder.name).is_dir() else []
+            where = root / kind if flat else root / kind / folder.name
+            paths = list_images(where) if where.is_dir() else []
             if [p.stem for p in paths] != [p.stem for p in color]:
-                raise InputError(f"{root / kind / folder.name}: its frames do not pair up with {folder} "
+                raise InputError(f"{where}: its frames do not pair up with {folder} "
                                  f"({len(paths)} vs {len(color)} files, matched by name)")
             extras[kind] = paths
         if color:
-            sequences.append(FolderSequence(folder.name, color, extras.get("grayscale"), extras.get("depth"),
+            sequences.append(FolderSequence(name, color, extras.get("grayscale"), extras.get("depth"),
                                             extras.get("semantic")))
     return sequences
 

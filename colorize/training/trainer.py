@@ -267,13 +267,17 @@ def save_checkpoint(accelerator, objective, model, output_dir: Path, step: int, 
 
 
 def find_checkpoint(output_dir: Path, resume: str | os.PathLike) -> Path:
-    """The checkpoint folder ``resume`` names (``"latest"``: the newest under ``output_dir/checkpoints``)."""
+    """The checkpoint folder ``resume`` names: a folder, a file in one (the seed's ``--resume checkpoint.pth``
+    form: its folder holds the optimizer, scheduler and random states too), or ``"latest"`` (the newest under
+    ``output_dir/checkpoints``)."""
     if str(resume) == "latest":
         found = sorted((output_dir / CHECKPOINTS).glob("step-*"))
         if not found:
             raise ColorizeError(f"--resume latest: no checkpoint in {output_dir / CHECKPOINTS}")
         return found[-1]
     path = Path(resume)
+    if path.is_file() and (path.parent / STATE_MARKER).is_file():
+        return path.parent
     if not (path / STATE_MARKER).is_file():
         raise ColorizeError(f"not a training checkpoint: {path} (expected a folder "
                             f"OUTPUT_DIR/{CHECKPOINTS}/step-NNNNNNN written by train_colorization.py)")

@@ -31,6 +31,23 @@ def test_frames_layout_pairs_files_by_name(tmp_path):
         load_sequences("frames", tmp_path, include_depth=True)
 
 
+def test_flat_frames_layout(tmp_path):
+    """The seed's data/train/color/*.png (and grayscale/*.png): one video named after the folder."""
+    frames = moving_square_frames(4)
+    train = tmp_path / "data" / "train"
+    for kind in ("color", "grayscale"):
+        (train / kind).mkdir(parents=True)
+    for index, frame in enumerate(frames):
+        write_png(train / "color" / f"{index:04d}.png", frame)
+        write_png(train / "grayscale" / f"{index:04d}.png", np.repeat(frame[..., :1], 3, axis=-1))
+    (sequence,) = load_sequences("frames", train)
+    assert sequence.name == "train" and len(sequence) == 4
+    np.testing.assert_array_equal(sequence.frame(2).rgb, frames[2])
+    (train / "grayscale" / "0003.png").unlink()
+    with pytest.raises(InputError, match="grayscale: its frames do not pair up"):
+        load_sequences("frames", train)
+
+
 def test_videos_layout_decodes_at_max_side(tmp_path):
     frames = moving_square_frames(4, 64, 96)
     write_clip(tmp_path / "clip.mp4", list(frames))

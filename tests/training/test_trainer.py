@@ -12,7 +12,8 @@ from colorize.config import ConfigError
 from colorize.datasets import VideoColorizationDataset
 from colorize.errors import ColorizeError, InputError
 from colorize.models.unet_network import UNet, UNetConfig
-from colorize.training import ColorizationTrainer
+from colorize.training import ColorizationTrainer, find_checkpoint
+from colorize.training.trainer import STATE_MARKER
 
 
 def _weights(folder):
@@ -128,3 +129,16 @@ def test_resume_from_a_non_checkpoint(tiny_config, tmp_path):
         ColorizationTrainer(tiny_config).train(resume=tmp_path)
     with pytest.raises(ColorizeError, match="no checkpoint"):
         ColorizationTrainer(tiny_config).train(resume="latest")
+    (tmp_path / "checkpoint.pth").write_bytes(b"")  # a file beside no saved state
+    with pytest.raises(ColorizeError, match="not a training checkpoint"):
+        find_checkpoint(tmp_path, tmp_path / "checkpoint.pth")
+
+
+def test_resume_names_a_file_of_the_checkpoint(tmp_path):
+    """The seed's `--resume path/to/checkpoint.pth`: a file in a checkpoint folder resumes that folder."""
+    step = tmp_path / "checkpoints" / "step-0000002"
+    step.mkdir(parents=True)
+    (step / STATE_MARKER).write_bytes(b"")
+    (step / "checkpoint.pth").write_bytes(b"")
+    assert find_checkpoint(tmp_path, str(step / "checkpoint.pth")) == step
+    assert find_checkpoint(tmp_path, "latest") == find_checkpoint(tmp_path, step) == step
