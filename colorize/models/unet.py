@@ -45,7 +45,7 @@ class UNetColorizer(Colorizer):
 
 
 def load_unet(spec: ModelSpec, settings: ColorizerSettings) -> Colorizer:
-    """The U-Net colorizer from ``spec.weights[0]`` (a folder written by ``UNet.save_pretrained``).
+    """The U-Net colorizer from ``spec.weights[0]`` (a folder written by ``UNet.save_pretrained``, or a file in it).
 
     Raises:
         MissingWeightsError: no checkpoint is registered (the built-in ``unet``).
@@ -60,6 +60,8 @@ def load_unet(spec: ModelSpec, settings: ColorizerSettings) -> Colorizer:
     path = Path(spec.weights[0])
     if not path.exists():
         raise InputError(f"{spec.id}: checkpoint not found: {path}")
+    if path.is_file():  # a file of the checkpoint (the seed's model_path: .../model.pth): its folder is read
+        path = path.parent
     device = resolve_device(settings.device)
     network = UNet.from_pretrained(path, device=device).to(torch_dtype(settings.mixed_precision, device))
     return UNetColorizer(spec, network, settings)

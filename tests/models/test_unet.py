@@ -45,6 +45,8 @@ def test_saved_network_colorizes_through_the_registry(model_registry, tmp_path):
     np.testing.assert_array_equal(ab, network.colorize_frames(lum))  # the saved weights, not new random ones
     assert 0 < np.abs(ab).max() < 128
     assert colorizer.memory_bytes() == sum(p.numel() * 4 for p in network.parameters())
+    register_custom_model({"id": "by_file", "checkpoint": str(tmp_path / "unet" / "model.safetensors")})
+    np.testing.assert_array_equal(make_colorizer("by_file").colorize(lum), ab)  # a file names its folder
 
 
 def test_network_trained_with_depth_needs_it(model_registry, tmp_path):
