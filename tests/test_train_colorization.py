@@ -24,7 +24,7 @@ def script(monkeypatch):
     """The script imported as notebooks do (``from train_colorization import ...``), its logging set-up disabled."""
     monkeypatch.syspath_prepend(str(ROOT))
     module = importlib.import_module("train_colorization")
-    monkeypatch.setattr(module, "configure_logging", lambda level: None)
+    monkeypatch.setattr(module, "configure_verbosity", lambda args: None)
     monkeypatch.setattr(progress_module, "disable_progress_bar", True)
     yield module
     from accelerate.state import AcceleratorState
