@@ -207,7 +207,10 @@ class EnhancedColorizationInference:
             if not images:
                 raise ColorizeError(f"{colorizer.name} needs a colour reference: give --reference IMG or --keyframes "
                                     "DIR")
-            config = self.config.propagation
+            # The colorizer's own method and scene-cut switch (gray, copy, chain: off), this run's other settings.
+            run = self.config.propagation
+            config = dataclasses.replace(run, method=colorizer.config.method, scene_cut=dataclasses.replace(
+                run.scene_cut, enabled=colorizer.config.scene_cut.enabled))
             size = working_size(info.height, info.width, config.max_side)
             references = {index: fit_reference(image, (info.height, info.width), size, index)
                           for index, image in images.items()}

@@ -109,3 +109,22 @@ def test_a_model_run_decodes_the_video_once(clips, small_frames, tmp_path, monke
     engine.process_video(clips["a"], tmp_path / "out", "flicker")
     assert opened == [str(clips["a"])]
     assert len(list((tmp_path / "out" / "colorized_frames").iterdir())) == 8
+
+
+@pytest.mark.parametrize("model_id", ["gray", "copy", "chain"])
+def test_a_baseline_runs_its_own_method_not_anchored(clips, tmp_path, model_id):
+    # The engine used its own propagation settings (anchored) for every propagation-backed model.
+    from colorize.models.propagation import propagation_config
+    from colorize.pipeline.frames import colorize_sequence
+
+    engine = EnhancedColorizationInference(device="cpu", config=InferenceConfig(temporal=False))
+    engine.process_video(clips["a"], tmp_path / "out", model_id, reference=clips["reference"])
+    written = [read_image(path) for path in sorted((tmp_path / "out" / "colorized_frames").iterdir())]
+    decoded = list(iter_frames(clips["a"]))
+    reference = read_image(clips["reference"])
+
+    def expected(model: str) -> list[np.ndarray]:
+        return list(colorize_sequence(lambda: iter(decoded), {0: reference}, len(decoded), propagation_config(model)))
+
+    assert max(np.abs(a.astype(int) - b.astype(int)).max() for a, b in zip(written, expected(model_id))) <= 1
+    assert max(np.abs(a.astype(int) - b.astype(int)).max() for a, b in zip(written, expected("propagation"))) > 5
