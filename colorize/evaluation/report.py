@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from colorize.evaluation.plots import plot_metric_bars, plot_psnr_over_frames
-from colorize.evaluation.runner import NA, Evaluation, RunResult
+from colorize.evaluation.runner import FAILED, NA, UNAVAILABLE, Evaluation, RunResult
 from colorize.io import atomic_dir
 from colorize.metrics import HIGHER_IS_BETTER, METRIC_NAMES
 
@@ -114,9 +114,14 @@ def summarize(evaluation: Evaluation) -> dict:
     per_clip = {run.clip: run.metrics.scores for run in evaluation.succeeded}
     ground_truth = {key: _mean([scores[gt] for scores in per_clip.values()]) for key, gt in GROUND_TRUTH.items()}
     failures = [{"model": run.model, "clip": run.clip, "error": run.error}
-                for run in evaluation.runs if run.status != "ok"]
+                for run in evaluation.runs if run.status == FAILED]
+    missing: dict[str, str] = {}  # model -> why it could not run (the same on every clip) and how to fetch it
+    for run in evaluation.runs:
+        if run.status == UNAVAILABLE:
+            missing.setdefault(run.model, run.error or "")
     return {"settings": evaluation.settings, "clips": evaluation.clips, "models": models,
             "ground_truth": ground_truth, "unavailable": {key: sorted(found) for key, found in reasons.items()},
+            "unavailable_models": [{"model": name, "reason": reason} for name, reason in missing.items()],
             "failures": failures, "higher_is_better": {key: BETTER[key] for key, _, _ in SUMMARY_COLUMNS}}
 
 
@@ -161,6 +166,10 @@ def summary_markdown(summary: dict) -> str:
         titles = {key: title for key, title, _ in SUMMARY_COLUMNS}
         lines += ["**n/a (unavailable) and notes**", ""]
         lines += [f"- {titles[key]}: {reason}" for key, found in summary["unavailable"].items() for reason in found]
+        lines.append("")
+    if summary.get("unavailable_models"):
+        lines += ["**Unavailable (weights missing)**", ""]
+        lines += [f"- {m['model']}: {m['reason']}" for m in summary["unavailable_models"]]
         lines.append("")
     if summary["failures"]:
         lines += ["**Failed runs**", ""]

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 NA = "n/a"
 UNAVAILABLE = "unavailable"  # RunResult.status of a model whose weights are not on disk
+FAILED = "failed"  # RunResult.status of a run that raised
 
 
 @dataclass
@@ -106,7 +107,7 @@ def evaluate(clips: Sequence[Clip], models: Sequence[str | EvaluableModel], *,
             built[name] = (UNAVAILABLE, describe_error(err))
         except Exception as err:
             logger.error("model %s cannot be built: %s", name, describe_error(err))
-            built[name] = ("failed", f"model not built: {describe_error(err)}")
+            built[name] = (FAILED, f"model not built: {describe_error(err)}")
     lpips = _load_lpips(lpips_weights, device)
     fids, fid_reasons = _load_fids(list(built), fid_weights, device)
 
@@ -162,13 +163,13 @@ def _evaluate_clip(clip: Clip, models: dict[str, EvaluableModel | tuple[str, str
     except Exception as err:  # unreadable clip: recorded for every model, the run goes on
         logger.error("clip %s failed: %s", clip.name, describe_error(err))
         logger.debug("clip %s", clip.name, exc_info=True)
-        return [RunResult(name, clip.name, "failed", describe_error(err)) for name in models]
+        return [RunResult(name, clip.name, FAILED, describe_error(err)) for name in models]
 
     num_frames, size = len(truth), (truth.shape[2], truth.shape[1])
     references = {index: truth[index] for index in protocol.indices(num_frames)}
     results = []
     for name, model in models.items():
-        run = RunResult(name, clip.name, "failed", frames=num_frames, size=size, reference_frames=list(references))
+        run = RunResult(name, clip.name, FAILED, frames=num_frames, size=size, reference_frames=list(references))
         results.append(run)
         if isinstance(model, tuple):
             run.status, run.error = model

@@ -1,6 +1,7 @@
 """Report files from a real (small) evaluation: CSV rows, JSON, markdown table with n/a reasons, plots."""
 
 import csv
+import dataclasses
 import json
 import math
 
@@ -90,3 +91,17 @@ def test_json_safe():
     value = json_safe({"psnr": math.inf, "n": np.int64(3), "x": [np.float32(0.5), -math.inf, math.nan]})
     assert value == {"psnr": "inf", "n": 3, "x": [0.5, "-inf", "nan"]}
     json.dumps(value, allow_nan=False)
+
+
+def test_unavailable_models_get_their_own_list_not_failed_runs(evaluation):
+    # Rows of a model whose weights are missing were listed under "Failed runs", once per clip.
+    reason = "sdxl: weights are not in the cache; fetch them with `hf download stabilityai/sdxl`"
+    runs = evaluation.runs + [RunResult("sdxl", clip, "unavailable", reason) for clip in evaluation.clips]
+    with_missing = dataclasses.replace(evaluation, runs=runs, models={**evaluation.models, "sdxl": "SDXL"})
+    summary = summarize(with_missing)
+    assert summary["unavailable_models"] == [{"model": "sdxl", "reason": reason}]
+    assert summary["failures"] == [{"model": "copy", "clip": "lost", "error": "not a readable video: lost.mp4"}]
+    text = summary_markdown(summary)
+    listed = text[text.index("**Unavailable (weights missing)**"):text.index("**Failed runs**")]
+    assert listed.split()[:2] == ["**Unavailable", "(weights"] and listed.strip().splitlines()[2:] == [f"- sdxl: {reason}"]
+    assert "sdxl on" not in text
