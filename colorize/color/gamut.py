@@ -1,18 +1,15 @@
 """Fitting chroma into sRGB without changing L: ``compose_lab``, the last step of every colorization.
 
-A pixel whose requested colour is outside sRGB keeps its L and hue; its chroma is scaled towards gray to the first
-point on the way from gray where the colour leaves sRGB. The chroma of that point at each (L, hue) is tabulated once
+A pixel whose requested color is outside sRGB keeps its L and hue; its chroma is scaled towards gray to the first
+point on the way from gray where the color leaves sRGB. The chroma of that point at each (L, hue) is tabulated once
 (:func:`max_chroma_table`, 0.3 s) and looked up with bilinear interpolation; the few pixels the interpolation leaves
 outside (where the boundary bends between samples) are finished by bisection. The sRGB solid is not star-shaped
-around the gray axis everywhere: towards yellow at L 97 the colours on the way from gray overshoot red by up to 3 %
+around the gray axis everywhere: towards yellow at L 97 the colors on the way from gray overshoot red by up to 3 %
 and the primary itself fits again, so the first exit (chroma 27 there) is the rule, as it was for the bisection
 alone before the table.
 
-1280x720 frames, 2-core machine, against the former 7-step bisection on every outside pixel: a random-weight U-Net's
-chroma (41 % outside) 17-20 vs 70 ms, random chroma (74 % outside) 40 vs 155 ms, astronaut with its chroma doubled
-5.9 vs 14.6 ms; a frame that fits costs the same. On the GPU machine (one H100, 16 slower cores) the bisection alone
-took 240 ms of each frame of a random-weight U-Net (yappi): ``enhanced_inference.py`` (fp16, bbb 1280x720) ran at
-3.6 fps, 2.5 scored against the ground truth; with the table and strips 13.5 and 5.1-6.3 fps.
+The table makes fitting a frame that is largely outside (an untrained model's chroma) 2.5-4x faster than bisection
+alone; the timings are in benchmarks/README.md ("Measurements once kept in module docstrings").
 """
 
 import functools

@@ -16,8 +16,7 @@ _PRESETS = {
     "medium": (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, {}),
     # The patch search carried down to full resolution (``medium`` stops at half and refines variationally, which
     # smooths the flow across fine texture), with sparser patches and no variational refinement to pay for it.
-    # Anchored propagation, full clips at 640 px: 34.71 vs 34.58 dB on average (bigbuckbunny 33.03 vs 32.62);
-    # 6.4 vs 10.1 ms a 640x360 flow.
+    # Better and faster than ``medium`` for propagation (benchmarks/README.md).
     "fine": (cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST,
              {"FinestScale": 0, "PatchStride": 6, "GradientDescentIterations": 12,
               "VariationalRefinementIterations": 0}),

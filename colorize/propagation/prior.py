@@ -1,4 +1,4 @@
-"""Global colour prior from an exemplar photo that is *not* a frame of the video.
+"""Global color prior from an exemplar photo that is *not* a frame of the video.
 
 Luminance-statistics matching in the spirit of Welsh et al. (SIGGRAPH 2002): every pixel is described by
 its luminance (after matching the exemplar's mean and spread to the target's) and its local texture
@@ -6,20 +6,13 @@ its luminance (after matching the exemplar's mean and spread to the target's) an
 each target pixel, and the result is smoothed edge-aware under the target's luminance.
 
 How far to trust it depends on how alike the two pictures are: the *strength* is the squared Bhattacharyya
-coefficient of their (luminance, texture) histograms, and the chroma is scaled by it. On the bundled ``bikes`` clip,
-frames of the reference's own shot score 0.95-0.97 (the prior alone then gives about 40 dB) and the other shots
-0.26-0.45, where full-strength colours of the wrong scene score 0.3-2.8 dB *below* gray.
+coefficient of their (luminance, texture) histograms, in [0, 1], and the chroma is scaled by it, because
+full-strength colors of the wrong scene score below gray.
 
-An exemplar from another shot of the same video (``other_shot``: the prior of a shot without a keyframe) differs in
-two ways from a photo a user chose. Its content is another scene's, so it is scaled by strength² (``bikes``, whose
-last five shots have none: 33.54 vs 33.07 dB over the clip; over the 20 ordered pairs of five unrelated
-scikit-image photos, chelsea, coffee, astronaut, rocket and cat, the prior gains 2.02 dB over gray by strength²,
-1.47 by strength, 1.73 by strength⁴, while on the ``photo`` protocol, a same-scene frame as the photo, strength²
-costs 0.16 dB). And the shots share the video's white balance: the exemplar's mean chroma along the daylight axis,
-its *cast*, is kept at full strength and only the content around it is scaled. On ``bikes``' later shots
-(exemplar: frame 0) the prior alone scores 34.26 / 26.25 / 32.75 / 34.02 / 34.09 dB without the cast, 33.91 /
-26.52 / 34.28 / 35.52 / 34.70 with it (gray: 34.04 / 26.17 / 32.44 / 33.94 / 33.34). Across the photo pairs the
-cast costs 0.7 dB: photos do not share one.
+An exemplar from another shot of the same video (``other_shot``: the prior of a shot without a keyframe) is scaled
+by strength² (its content is another scene's), but its *cast*, the mean chroma along the daylight axis, is kept at
+full strength: the shots of one video share their white balance, photos do not. The measurements behind these
+choices are in benchmarks/README.md ("Measurements once kept in module docstrings").
 """
 
 import logging
