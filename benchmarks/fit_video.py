@@ -3,10 +3,10 @@
 
     python benchmarks/fit_video.py [--steps N] [--width 320] [--clips bikes bigbuckbunny carphone]
 
-Frames are resized to ``--width`` px wide (carphone is enlarged). For each clip the U-Net is fitted to the true colours
+Frames are resized to ``--width`` px wide (carphone is enlarged). For each clip the U-Net is fitted to the true colors
 of frame 0 alone (``colorize.training.fit_keyframes``, heavy augmentation, ``--steps`` optimizer steps), then it
 colorizes the last third of the clip on its own, from the luminance only. Prints a markdown table: fit seconds, and
-PSNR against the true colours of the U-Net, of the gray baseline (L only, ab = 0) and of frame 0's chroma copied
+PSNR against the true colors of the U-Net, of the gray baseline (L only, ab = 0) and of frame 0's chroma copied
 unchanged to every frame.
 """
 

@@ -3,7 +3,7 @@
 
     python benchmarks/geometry.py [--size 120x160] [--frames 48] [--move 0.6,0,1] [--keep DIR]
 
-Frame 0's true colours are the only reference. The camera turns away and comes back, meanwhile moving by
+Frame 0's true colors are the only reference. The camera turns away and comes back, meanwhile moving by
 ``--move`` metres (x right, y down, z forward; back at exactly the start pose, both methods recover frame 0); depth,
 intrinsics and poses are the renderer's exact ones. Prints a markdown table: PSNR (dB, mean over frames) over all
 non-reference frames and over the frames after the return, and propagation speed (frames per second, this machine).
@@ -13,7 +13,7 @@ builds them: without camera views (flow only) and with the scene's views (3D-gui
 The last two rows run the whole program (``VideoColorizationPipeline``, what ``colorize INPUT --geometry ...`` runs)
 on the scene encoded as an H.264 clip, with its own decoded first frame as the reference and the depth folder of
 :func:`~colorize.utils.testing.write_synthetic_scene` for ``--geometry folder:PATH``; scored against the decoded
-frames (x264 changes the colours, so these differ from the rows above); FPS of the whole run, outputs included.
+frames (x264 changes the colors, so these differ from the rows above); FPS of the whole run, outputs included.
 ``--keep DIR`` keeps that clip and depth folder to try the command line on.
 """
 

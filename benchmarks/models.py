@@ -8,7 +8,7 @@
 Weights cannot be downloaded here, so each backend is built from the real configuration of its models (SD 1.5
 inpainting, SDXL base, SD 1.5 + brightness ControlNet; :mod:`colorize.models.testing`, size ``"full"``) with random
 weights. Run time does not depend on the values of the weights, so the timings hold for the released models; the
-colours do not, and none are judged here. Each model first colorizes one warm-up frame, then ``--frames`` frames of
+colors do not, and none are judged here. Each model first colorizes one warm-up frame, then ``--frames`` frames of
 512x512 luminance through its own ``colorize()`` (generation, chroma extraction and upsampling, everything but
 loading). Peak memory is PyTorch's peak GPU allocation on CUDA (weights included), the process's peak RSS on the CPU.
 Prints a markdown table.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Temporal stabiliser benchmark: flicker added to the true colours of each bundled clip, then taken out.
+"""Temporal stabiliser benchmark: flicker added to the true colors of each bundled clip, then taken out.
 
     python benchmarks/temporal.py [--lookahead 0 8] [--max-frames N] [--width 640] [--clips ...] [--plot PNG]
 
@@ -8,12 +8,12 @@ by a random hue rotation, uniform in ±20°, and a random chroma gain in [0.8, 1
 per-frame colorizer would give. :class:`colorize.temporal.TemporalStabilizer` stabilises it using the luminance
 only, once per ``--lookahead`` (0: frame by frame, as ``step()``; N: each frame output once N more were seen).
 Per clip, a markdown table: warping error (Lai et al., flows on the ground truth; also divided by the ground
-truth's own), CDC (and the ground truth's), PSNR to the true colours (of the clip's mean squared error, as some
+truth's own), CDC (and the ground truth's), PSNR to the true colors (of the clip's mean squared error, as some
 frames are exact), and the stabiliser's frames per second. ``--plot`` draws each clip's per-frame error to the
-true colours (mean |Δab|), flickering input against every stabilised run, with the ground truth's scene cuts.
+true colors (mean |Δab|), flickering input against every stabilised run, with the ground truth's scene cuts.
 
-Ghosting (the output must follow true colour changes within 3 frames) is checked at every scene cut of the ground
-truth (a colour-histogram change between consecutive frames above 30 times the clip's median) and on recoloured
+Ghosting (the output must follow true color changes within 3 frames) is checked at every scene cut of the ground
+truth (a color-histogram change between consecutive frames above 30 times the clip's median) and on recolored
 objects made here: from the middle frame on, the true chroma inside the central third of the frame is turned by
 120° or by 45° (then flickered like the rest). RULE below states when the output follows.
 """
@@ -36,12 +36,12 @@ from colorize.utils.logging import configure_logging
 
 FOLLOW_FRAMES = 3
 FOLLOW_TOLERANCE = 1.0  # ab units: at most this much (and 10% of the change) above the control's error
-RECOLOURS = (120.0, 45.0)  # degrees of hue the recoloured object turns by
-CUT_RATIO = 30.0  # a ground-truth scene cut: consecutive-frame colour-histogram JS above this times the median
+RECOLORS = (120.0, 45.0)  # degrees of hue the recolored object turns by
+CUT_RATIO = 30.0  # a ground-truth scene cut: consecutive-frame color-histogram JS above this times the median
 RULE = (f"the output follows when, at the {FOLLOW_FRAMES}rd frame of the event (event frame {FOLLOW_FRAMES - 1}), "
-        f"its mean |Δab| to the new true colours in the changed region is at most {FOLLOW_TOLERANCE:g} ab unit and "
+        f"its mean |Δab| to the new true colors in the changed region is at most {FOLLOW_TOLERANCE:g} ab unit and "
         "at most 10% of the change above the control's: the same stabiliser on the same flickering frames where the "
-        "new colours were there from the start (a scene cut: the new shot stabilised on its own, from its first "
+        "new colors were there from the start (a scene cut: the new shot stabilised on its own, from its first "
         "frame to its last).")
 
 
@@ -100,8 +100,8 @@ def follow_errors(ab: np.ndarray, truth_ab: np.ndarray, start: int, region: tupl
 class Event:
     clip: str
     event: str
-    change: float  # mean |Δab| between the old and the new true colours of the region
-    flickering: list[float]  # the input's mean |Δab| to the new colours, event frames 0..2
+    change: float  # mean |Δab| between the old and the new true colors of the region
+    flickering: list[float]  # the input's mean |Δab| to the new colors, event frames 0..2
     output: list[float]  # the output's
     control: float  # the control's at the last event frame
 
@@ -117,7 +117,7 @@ class Event:
 
 def ghost_events(name: str, lum: np.ndarray, true_ab: np.ndarray, flicker_ab: np.ndarray, output_ab: np.ndarray,
                  angles: np.ndarray, gains: np.ndarray, cuts: list[int], config: StabilizerConfig) -> list[Event]:
-    """The ground truth's scene ``cuts`` and the recoloured objects, each with its control run."""
+    """The ground truth's scene ``cuts`` and the recolored objects, each with its control run."""
     whole = (slice(None), slice(None))
     events = []
     for i, c in enumerate(cuts):
@@ -127,15 +127,15 @@ def ghost_events(name: str, lum: np.ndarray, true_ab: np.ndarray, flicker_ab: np
         events.append(Event(name, f"scene cut at {c}", change, follow_errors(flicker_ab, true_ab, c, whole),
                             follow_errors(output_ab, true_ab, c, whole),
                             follow_errors(control, true_ab[c:end], 0, whole)[-1]))
-    # A recoloured object: same luminance, new colours inside the central third from the middle frame on.
+    # A recolored object: same luminance, new colors inside the central third from the middle frame on.
     start = len(lum) // 2
     first = max([0, start - 30, *[c for c in cuts if c <= start]])  # within the shot of the middle frame
     end = min([len(lum), *[c for c in cuts if c > start]])
     height, width = lum.shape[1:]
     region = (slice(height // 3, 2 * height // 3), slice(width // 3, 2 * width // 3))
-    for degrees in RECOLOURS:
+    for degrees in RECOLORS:
         runs = []
-        for changed_from in (start - first, 0):  # the event, then the control (new colours from the start)
+        for changed_from in (start - first, 0):  # the event, then the control (new colors from the start)
             new_ab = true_ab[first:end].copy()
             new_ab[(slice(changed_from, None), *region)] = rotate_chroma(new_ab[changed_from:, region[0], region[1]],
                                                                           degrees)
@@ -143,7 +143,7 @@ def ghost_events(name: str, lum: np.ndarray, true_ab: np.ndarray, flicker_ab: np
             runs.append((new_ab, new_flicker, stabilise(lum[first:end], new_flicker, config)[0]))
         (new_ab, new_flicker, event_out), (control_ab, _, control_out) = runs
         k = start - first
-        events.append(Event(name, f"object recoloured {degrees:g}° at {start}",
+        events.append(Event(name, f"object recolored {degrees:g}° at {start}",
                             float(np.linalg.norm(true_ab[start][region] - new_ab[k][region], axis=-1).mean()),
                             follow_errors(new_flicker, new_ab, k, region), follow_errors(event_out, new_ab, k, region),
                             follow_errors(control_out, control_ab, k, region)[-1]))
@@ -179,7 +179,7 @@ def mean_error(ab: np.ndarray, true_ab: np.ndarray) -> np.ndarray:
 
 
 def plot_errors(results: list[dict], path: Path) -> None:
-    """``path`` (PNG): per clip, the per-frame mean |Δab| to the true colours of each video, cuts dotted."""
+    """``path`` (PNG): per clip, the per-frame mean |Δab| to the true colors of each video, cuts dotted."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -248,7 +248,7 @@ def main() -> None:
         print(clip_table(result, list(configs)) + "\n", flush=True)
         for label, found in clip_events.items():
             events[label] += found
-    print("### Ghosting: mean |Δab| to the new true colours, flickering input → stabilised, event frames 0 / 1 / 2\n")
+    print("### Ghosting: mean |Δab| to the new true colors, flickering input → stabilised, event frames 0 / 1 / 2\n")
     print(f"Rule: {RULE}\n")
     for label, found in events.items():
         print(f"{label}:\n\n| clip | event | change | frame 0 / 1 / 2 | control, frame 2 | follows within 3 frames |\n"

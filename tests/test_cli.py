@@ -53,7 +53,7 @@ def test_console_command_is_installed(tmp_path, clip):
 
 def test_demo_reports_quality(tmp_path, capsys):
     assert main(["--demo", "--sample", "carphone", "--max-frames", "6", "-o", str(tmp_path / "demo"), "-q"]) == 0
-    assert "quality vs true colours: PSNR" in capsys.readouterr().out
+    assert "quality vs true colors: PSNR" in capsys.readouterr().out
 
 
 def _bad_inputs(tmp_path, video, reference):
@@ -71,7 +71,7 @@ def _bad_inputs(tmp_path, video, reference):
         "empty file": ([str(empty), "-o", str(tmp_path / "o"), "--reference", reference], "not a readable video"),
         "missing reference": ([video, "-o", str(tmp_path / "o"), "--reference", str(tmp_path / "no.png")],
                               "image not found"),
-        "no colour source": ([video, "-o", str(tmp_path / "o")], "--reference"),
+        "no color source": ([video, "-o", str(tmp_path / "o")], "--reference"),
         "keyframe past the end": ([video, "-o", str(tmp_path / "o"), "--reference", reference,
                                    "--reference-frame", "50"], "outside the video"),
         "previous run": ([video, "-o", str(previous), "--reference", reference], "--overwrite"),
@@ -83,7 +83,7 @@ def _bad_inputs(tmp_path, video, reference):
 
 
 @pytest.mark.parametrize("case", ["missing video", "not a video", "empty file", "missing reference",
-                                  "no colour source", "keyframe past the end", "previous run", "unknown setting",
+                                  "no color source", "keyframe past the end", "previous run", "unknown setting",
                                   "missing keyframe folder"])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, clip, capsys, case):
     video, reference = clip
@@ -117,7 +117,7 @@ def _colorize(scene, out, *options) -> dict:
 
 
 def _psnr_after_return(scene, out) -> float:
-    """Mean PSNR (dB) of the colorized frames after the camera's return against the decoded input's colours."""
+    """Mean PSNR (dB) of the colorized frames after the camera's return against the decoded input's colors."""
     return float(np.mean([psnr(read_image(out / "colorized_frames" / f"{index:04d}.png"), scene.decoded[index])
                           for index in scene.returned]))
 
@@ -141,7 +141,7 @@ def test_geometry_folder_beats_flow_only_after_the_camera_returns(scene, flow_on
     assert sorted(p.name for p in (out / "point_clouds").iterdir()) == [f"{i:04d}.ply" for i in (0, 10, 20, 30, 40)]
     cloud = read_ply(out / "point_clouds" / "0020.ply")
     assert len(cloud.points) == 120 * 160 and cloud.labels is None
-    # The cloud carries the output colours: the colorized frame's pixels, in order.
+    # The cloud carries the output colors: the colorized frame's pixels, in order.
     colorized = read_image(out / "colorized_frames" / "0020.png").reshape(-1, 3).astype(int)
     assert np.abs(cloud.colors.astype(int) - colorized).mean() < 1.0
     # depth_maps/ is itself a depth folder (millimetres, cameras): it reads back as the geometry it came from.
@@ -160,7 +160,7 @@ def test_geometry_vipe_without_the_keyframe_pose_is_flow_only(scene, synthetic_v
                        "--set", "geometry.point_cloud_every=0")
     assert report["stages"]["camera_frames"] == 47 and report["stages"]["reprojection"]
     assert not (out / "point_clouds").exists() and len(list((out / "depth_maps").glob("*.png"))) == 47
-    # ViPE dropped frame 0, the keyframe: no point has a colour to reproject, so the flow's output is kept everywhere.
+    # ViPE dropped frame 0, the keyframe: no point has a color to reproject, so the flow's output is kept everywhere.
     assert abs(_psnr_after_return(scene, out) - flow_only) < 0.01
 
 
@@ -194,7 +194,7 @@ def test_semantic_masks_labelled_clouds_and_an_unchanged_keyframe(scene, tmp_pat
     assert all(mask.shape == (120, 160) and mask.dtype == np.uint8 and mask.max() < 5 for mask in masks)
     cloud = read_ply(out / "point_clouds" / "0010.ply")
     np.testing.assert_array_equal(cloud.labels, masks[10].reshape(-1))
-    # Frame 0 is the keyframe: its exact colours are never pulled by the semantic consistency.
+    # Frame 0 is the keyframe: its exact colors are never pulled by the semantic consistency.
     np.testing.assert_array_equal(read_image(out / "colorized_frames" / "0000.png"),
                                   read_image(plain / "colorized_frames" / "0000.png"))
 

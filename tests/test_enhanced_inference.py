@@ -54,7 +54,7 @@ def test_recommend_for_a_video(script, empty_cache, clip, carphone_frames, tmp_p
     assert script.main(["--recommend", str(clip), "--reference", str(reference), "--device", "cpu"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "recommended: propagation"
-    assert out[1].startswith("Use propagation: it needs no weights and runs on the CPU, using the colour reference, "
+    assert out[1].startswith("Use propagation: it needs no weights and runs on the CPU, using the color reference, "
                              "and for a medium-complexity 176x144 video of 12 frames")
     assert script.main(["--recommend", str(clip), "--device", "cpu"]) == 1  # no reference, no weights: nothing
     assert capsys.readouterr().out.startswith("recommended: none\nNo model is usable here: propagation (needs a")

@@ -1,8 +1,8 @@
 """``PretrainedModelAssessor``: which colorization model suits a video on this machine, and how models compare.
 
-Recommendations look at the video (size, length, complexity, whether a colour reference exists) and at the machine
+Recommendations look at the video (size, length, complexity, whether a color reference exists) and at the machine
 as it is (device, free memory, which weights are on disk; see :mod:`colorize.assess.probe`). Comparisons run the
-models through :func:`colorize.evaluation.evaluate` on a dataset folder with true colours.
+models through :func:`colorize.evaluation.evaluate` on a dataset folder with true colors.
 """
 
 import logging
@@ -29,7 +29,7 @@ from colorize.utils.device import resolve_device
 logger = logging.getLogger(__name__)
 
 VIDEO_KEYS = ("width", "height", "resolution", "duration", "fps", "num_frames", "complexity", "has_reference")
-BEST_METRIC = "psnr"  # against the true colours, higher is better
+BEST_METRIC = "psnr"  # against the true colors, higher is better
 
 
 class PretrainedModelAssessor:
@@ -101,14 +101,14 @@ class PretrainedModelAssessor:
     def compare_models(self, model_ids: list[str], test_dataset_path: str | os.PathLike,
                        dataset_name: str | None = None, max_frames: int | None = None,
                        reference: str = "first") -> dict[str, Any]:
-        """Run each model on every clip of the dataset and score it against the true colours.
+        """Run each model on every clip of the dataset and score it against the true colors.
 
         Args:
             model_ids: model ids, aliases, hub ids or local folders (see :func:`colorize.models.get_spec`).
             test_dataset_path: a dataset folder; its layout (``davis_2017``, ``custom``, ``videos``) is detected
                 unless ``dataset_name`` gives it.
             max_frames: only the first N frames of each clip.
-            reference: true colours given to the models: ``"first"`` or ``"keyframes:K"``.
+            reference: true colors given to the models: ``"first"`` or ``"keyframes:K"``.
 
         Returns:
             ``{"models": {id: {"status", "scores", "clips_ok", "clips"} or {"status", "error"}},

@@ -1,7 +1,7 @@
 """Choosing a colorization model for a video on a machine: the decision alone, from a described situation.
 
 A model is *usable* when its weights are on disk, it fits in the free memory of the device, it has the GPU it
-requires and, for keyframe propagation, a colour reference exists. Usable models are ranked by their expected
+requires and, for keyframe propagation, a color reference exists. Usable models are ranked by their expected
 quality and speed classes, weighted by the video: complexity (scene changes, new content) raises the weight of
 quality; length, resolution and running on the CPU raise the weight of speed. A model that is not usable is never
 recommended; the reason is recorded for each one.
@@ -27,7 +27,7 @@ class Situation:
     height: int
     num_frames: int
     complexity: str = "medium"  # low | medium | high: how much content changes (cuts, new objects, motion)
-    has_reference: bool = False  # a colour image of the first frame (or of a similar scene) is at hand
+    has_reference: bool = False  # a color image of the first frame (or of a similar scene) is at hand
     device: str = "cpu"  # cpu | cuda
     free_memory_gib: float = 0.0  # free GPU memory on cuda, available RAM on cpu
     on_disk: frozenset[str] = frozenset()  # ids of the models whose weights are on disk (or that need none)
@@ -59,7 +59,7 @@ def why_not_usable(spec: ModelSpec, situation: Situation) -> tuple[str, str] | N
         how = spec.fetch()
         return short, f"{short} (get them: {how})" if how else short
     if spec.needs.reference and not situation.has_reference:
-        return "needs a colour reference", "it needs a colour reference frame and none is given"
+        return "needs a color reference", "it needs a color reference frame and none is given"
     if situation.device == "cpu" and spec.needs.gpu == "required":
         return "needs a CUDA GPU", "it needs a CUDA GPU"
     memory = memory_needed(spec, situation.device, situation.mixed_precision)
@@ -82,7 +82,7 @@ def memory_needed(spec: ModelSpec, device: str, mixed_precision: str = "auto") -
 def _score(spec: ModelSpec, situation: Situation) -> float:
     quality = CLASSES.index(spec.quality)
     if spec.needs.reference and situation.complexity == "high":
-        quality -= 1  # new shots and new content get guessed colours, not the reference's
+        quality -= 1  # new shots and new content get guessed colors, not the reference's
     speed = SPEEDS.index(spec.speed)
     if situation.device == "cpu" and spec.needs.gpu != "no":
         speed = 0  # a model made for a GPU is slow on the CPU whatever its class
@@ -113,7 +113,7 @@ def recommend(specs: dict[str, ModelSpec], situation: Situation) -> Recommendati
     elif best.needs.gpu == "no":
         fits += f" and runs on the {device}"
     if best.needs.reference:
-        fits += ", using the colour reference"
+        fits += ", using the color reference"
     speed = best.speed + (", slow on the CPU" if situation.device == "cpu" and best.needs.gpu != "no" else "")
     explanation = (f"Use {best.id}: it {fits}, and for a {situation.complexity}-complexity {situation.width}x"
                    f"{situation.height} video of {situation.num_frames} frames it ranks best on expected quality "

@@ -1,4 +1,4 @@
-"""Colour spaces (CIE Lab, raw scaling: L in [0, 100], ab in [-128, 127]) and chroma resampling."""
+"""Color spaces (CIE Lab, raw scaling: L in [0, 100], ab in [-128, 127]) and chroma resampling."""
 
 from colorize.color.gamut import compose_lab
 from colorize.color.lab import (

@@ -27,12 +27,12 @@ _STRIP_PIXELS = 1 << 17
 _THREADS = min(4, os.cpu_count() or 1)
 _STRIPS = SharedPool(_THREADS, "colorize-compose")
 # Linear RGB within [-1e-4, 1 + 1e-3] counts as inside. Above 1 the slack is wider: along some hues (towards yellow
-# at L 94) a channel runs along 1 for a stretch of chroma, and with a tighter bound the colours that fit would not form
+# at L 94) a channel runs along 1 for a stretch of chroma, and with a tighter bound the colors that fit would not form
 # one interval from gray outwards (the clip at 1 then moves L by under 0.01); below 0 it stays tight, where a clip
 # of 1e-3 would move a dark L by 0.6.
 _BELOW, _ABOVE = -1e-4, 1 + 1e-3
 _L_STEPS, _HUE_STEPS = 401, 1024  # table rows (L 0, 0.25, ..., 100) and columns (hue, 360 / 1024 degrees each)
-_MAX_CHROMA = 200.0  # no sRGB colour has a larger chroma (the largest is about 134)
+_MAX_CHROMA = 200.0  # no sRGB color has a larger chroma (the largest is about 134)
 _INSIDE = 0.9999  # the table's limit lies on the boundary: aim 0.01 % inside it (fewer left for bisection)
 _BISECTION_STEPS = 12  # for the pixels the table leaves outside: to within 1/4096 of their chroma
 
@@ -40,7 +40,7 @@ _BISECTION_STEPS = 12  # for the pixels the table leaves outside: to within 1/40
 def compose_lab(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
     """Combine input luminance (H, W) and predicted chroma (H, W, 2) into (H, W, 3) uint8 RGB.
 
-    Out-of-gamut pixels keep their L and hue: their chroma is scaled towards gray until the colour fits in sRGB,
+    Out-of-gamut pixels keep their L and hue: their chroma is scaled towards gray until the color fits in sRGB,
     instead of clipping each channel, which would change L. Large frames are composed in horizontal strips on up to
     four threads.
     """
@@ -68,7 +68,7 @@ def _compose_into(rgb: np.ndarray, lum: np.ndarray, ab: np.ndarray) -> None:
     if outside.size:
         rows = lab.reshape(-1, 3)  # a view: written in place
         chosen = rows[outside]
-        chosen[~np.isfinite(chosen[:, 1:]).all(axis=1), 1:] = 0.0  # NaN or infinite chroma: no colour at all
+        chosen[~np.isfinite(chosen[:, 1:]).all(axis=1), 1:] = 0.0  # NaN or infinite chroma: no color at all
         rows[outside, 1:] = chosen[:, 1:] * gamut_scale(chosen)[:, None]
     srgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in [0, 1] (in gamut now); OpenCV is accurate to ~1e-3
     rgb[...] = cv2.convertScaleAbs(srgb, alpha=255.0)  # x 255, rounded and saturated to uint8
@@ -111,7 +111,7 @@ def max_chroma_table() -> np.ndarray:
 def _bisect_scale(lab: np.ndarray, upper: np.ndarray, steps: int = _BISECTION_STEPS) -> np.ndarray:
     """(N,) chroma scale in [0, ``upper``] (bisection) keeping (N, 3) Lab rows inside sRGB; L is fixed.
 
-    Along nearly every ray from gray the colours that fit form one interval, whose end this finds; where they do not
+    Along nearly every ray from gray the colors that fit form one interval, whose end this finds; where they do not
     (the yellow corner, see the module docstring) it finds one of the exits."""
     lo = np.zeros(len(lab), np.float32)  # chroma scale known to fit (gray)
     hi = np.asarray(upper, np.float32).copy()  # scale known (or taken) not to fit

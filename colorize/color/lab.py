@@ -1,4 +1,4 @@
-"""sRGB <-> CIE Lab (D65, 2° observer), the colour model of the whole project.
+"""sRGB <-> CIE Lab (D65, 2° observer), the color model of the whole project.
 
 Raw CIE scaling everywhere: L in [0, 100], a and b in about [-128, 127]. Colorizers predict only ``ab``;
 the luminance ``L`` always comes from the input frame. The formulas follow ``skimage.color`` (sRGB
@@ -85,7 +85,7 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
 def rgb_to_luminance(rgb: np.ndarray) -> np.ndarray:
     """(H, W, 3) RGB or (H, W) gray, uint8 or float in [0, 1] -> (H, W) float32 Lab L in [0, 100].
 
-    A 2-D input is a gray image (R = G = B); any colour in an RGB input is discarded.
+    A 2-D input is a gray image (R = G = B); any color in an RGB input is discarded.
     """
     if rgb.dtype == np.uint8 and rgb.ndim == 3:  # the video path: OpenCV's table look-up and channel mix, 1.3
         # instead of 5.5 ms a 1280x720 frame (numpy's fancy indexing and matmul); equal to float32 rounding

@@ -1,4 +1,4 @@
-"""Training data: samples of consecutive frames with their true colours, from three folder layouts; and the
+"""Training data: samples of consecutive frames with their true colors, from three folder layouts; and the
 registry clips (:mod:`colorize.datasets.clips`) that benchmarks tune and test on.
 
 See :mod:`colorize.datasets.sources` for the layouts and :class:`VideoColorizationDataset` for what a sample holds.

@@ -2,22 +2,22 @@
 
 - ``frames`` (the documented training layout; ``data_dir`` is a split folder such as ``data/train``)::
 
-      color/<video>/<frame>.png      ground-truth colour frames, RGB (PNG or JPEG), one sub-folder per video
+      color/<video>/<frame>.png      ground-truth color frames, RGB (PNG or JPEG), one sub-folder per video
       grayscale/<video>/<frame>.png  optional: the black-and-white input of each frame (same file names);
-                                     without it the input is the colour frame's Lab L
+                                     without it the input is the color frame's Lab L
       depth/<video>/<frame>.png      optional (include_depth): one-channel 8- or 16-bit depth, scaled to [0, 1]
       semantic/<video>/<frame>.png   optional (include_semantic): one-channel 8- or 16-bit segment / class ids
 
   Frames of a video are taken in natural order of their names (``2.png`` before ``10.png``). The seed's flat
   form, ``color/<frame>.png`` (and ``grayscale/<frame>.png`` ...) without video sub-folders, is one video named
   after ``data_dir``.
-- ``videos``: a folder of colour video files. Each is decoded once, at construction, into memory with its longer
+- ``videos``: a folder of color video files. Each is decoded once, at construction, into memory with its longer
   side at most ``max_side`` (fine for a few short clips; convert large sets to the ``frames`` layout).
 - ``davis``: DAVIS 2017, ``JPEGImages/480p/<sequence>/*.jpg``, read frame by frame. With ``split`` (the trainer
   passes ``train`` for ``train_dir`` and ``val`` for ``val_dir``) only the sequences listed in
   ``ImageSets/2017/<split>.txt`` are used, so one DAVIS folder serves both without training on validation clips.
 
-For ``videos`` and ``davis`` the input is the colour frame's luminance, so gray/colour pairs are made on the fly.
+For ``videos`` and ``davis`` the input is the color frame's luminance, so gray/color pairs are made on the fly.
 """
 
 import logging
@@ -41,7 +41,7 @@ LAYOUTS = ("frames", "videos", "davis")
 class Frame:
     """One training frame; all arrays share (H, W)."""
 
-    rgb: np.ndarray  # (H, W, 3) uint8, the true colours
+    rgb: np.ndarray  # (H, W, 3) uint8, the true colors
     lum: np.ndarray  # (H, W) float32 Lab L in [0, 100] of the black-and-white input
     depth: np.ndarray | None = None  # (H, W) float32 in [0, 1]
     semantic: np.ndarray | None = None  # (H, W) int64 ids >= 0
@@ -60,7 +60,7 @@ class Sequence:
 
 
 class ArraySequence(Sequence):
-    """Colour frames held in memory, (T, H, W, 3) uint8 RGB; the input is their luminance."""
+    """Color frames held in memory, (T, H, W, 3) uint8 RGB; the input is their luminance."""
 
     def __init__(self, name: str, frames: np.ndarray) -> None:
         self.name, self.frames = name, frames
@@ -74,7 +74,7 @@ class ArraySequence(Sequence):
 
 
 class FolderSequence(Sequence):
-    """One image file per frame: colour, and optionally grayscale input, depth and semantic files."""
+    """One image file per frame: color, and optionally grayscale input, depth and semantic files."""
 
     def __init__(self, name: str, color: list[Path], gray: list[Path] | None = None,
                  depth: list[Path] | None = None, semantic: list[Path] | None = None) -> None:
@@ -90,7 +90,7 @@ class FolderSequence(Sequence):
         semantic = None if self.semantic is None else _read_channel(self.semantic[index]).astype(np.int64)
         for extra in (depth, semantic):
             if extra is not None and extra.shape != lum.shape:
-                raise InputError(f"{self.name} frame {index}: depth/semantic {extra.shape} and colour {lum.shape} "
+                raise InputError(f"{self.name} frame {index}: depth/semantic {extra.shape} and color {lum.shape} "
                                  "differ in size")
         return Frame(rgb, lum, depth, semantic)
 
@@ -122,7 +122,7 @@ def load_sequences(layout: str, root: str | os.PathLike, include_depth: bool = F
 
 
 def _read_channel(path: Path) -> np.ndarray:
-    """A one-channel image as stored (8 or 16 bit); the first channel of a colour image."""
+    """A one-channel image as stored (8 or 16 bit); the first channel of a color image."""
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if image is None:
         raise InputError(f"not a readable image: {path}")

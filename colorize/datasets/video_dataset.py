@@ -1,4 +1,4 @@
-"""``VideoColorizationDataset``: samples of consecutive frames with their true colours, for training colorizers."""
+"""``VideoColorizationDataset``: samples of consecutive frames with their true colors, for training colorizers."""
 
 import logging
 import os
@@ -25,7 +25,7 @@ class VideoColorizationDataset(Dataset):
 
         lum         (T, 1, H, W) float32  input Lab L / 100, in [0, 1] (luminance jitter applied)
         ab          (T, 2, H, W) float32  true Lab ab / 128
-        rgb         (T, H, W, 3) uint8    true colours
+        rgb         (T, H, W, 3) uint8    true colors
         depth       (T, 1, H, W) float32  in [0, 1]              (include_depth)
         semantic    (T, H, W)    int64    segment / class ids     (include_semantic)
         flow        (T-1, 2, H, W) float32 DIS flow on the input L, frame t+1 -> frame t, pixels   (flows)

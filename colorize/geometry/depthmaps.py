@@ -1,11 +1,11 @@
-"""``depth_maps/``: each frame's depth as a 16-bit PNG with a colour-mapped preview, and the cameras that go with them.
+"""``depth_maps/``: each frame's depth as a 16-bit PNG with a color-mapped preview, and the cameras that go with them.
 
 Layout (NNNN: the frame index, zero-padded like the run's other frames)::
 
     depth_maps/NNNN.png            metric depth: uint16 millimetres, 0 unknown, clipped at 65.535 m
                                    relative depth (a model without scale): uint16 inverse depth normalised per frame
                                    to 1..65535 (larger is nearer; the frame's farthest is 1), 0 unknown
-    depth_maps/preview/NNNN.png    colour-mapped inverse depth (turbo: near is red, far is blue), for looking at
+    depth_maps/preview/NNNN.png    color-mapped inverse depth (turbo: near is red, far is blue), for looking at
     depth_maps/intrinsics.npz      when known: data (N, 4) fx, fy, cx, cy in pixels of these maps, inds (N,)
     depth_maps/poses.npz           when known: data (N, 4, 4) camera-to-world (OpenCV axes), inds (N,)
 
@@ -24,7 +24,7 @@ MAX_MILLIMETRES = np.iinfo(np.uint16).max
 
 
 def inverse_depth_preview(inverse: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
-    """(H, W) inverse depth (larger is nearer) -> (H, W, 3) uint8 RGB turbo colour map, stretched between the 2nd
+    """(H, W) inverse depth (larger is nearer) -> (H, W, 3) uint8 RGB turbo color map, stretched between the 2nd
     and 98th percentiles of the known values; unknown pixels (``known`` False; by default 0 or non-finite) black."""
     known = np.isfinite(inverse) & (inverse > 0) if known is None else known
     if not known.any():

@@ -11,7 +11,7 @@ from colorize.geometry.camera import CameraView
 class VideoFrame:
     """A frame's attributes; all but ``index`` optional (None until a stage computes them).
 
-    - ``rgb``: (H, W, 3) uint8 RGB (the colour input, or none for black and white); ``gray``: (H, W) uint8.
+    - ``rgb``: (H, W, 3) uint8 RGB (the color input, or none for black and white); ``gray``: (H, W) uint8.
     - ``depth``: (H, W) float32 z-depth in metres; ``intrinsics``: (4,) fx, fy, cx, cy in pixels; ``pose``:
       (4, 4) camera-to-world, OpenCV axes (see :mod:`colorize.geometry.camera`).
     - ``semantic_mask``: (H, W) int32 class ids; ``semantic_segments``: (H, W) int32 ids of segments tracked

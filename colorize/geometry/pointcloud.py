@@ -1,4 +1,4 @@
-"""World-space point clouds of frames (colour and semantic label per point), written as PLY files.
+"""World-space point clouds of frames (color and semantic label per point), written as PLY files.
 
 :class:`PointCloudProcessor` is the pipeline stage: for each :class:`VideoFrame` with depth, intrinsics and pose it
 fills ``frame.point_cloud`` and writes ``point_clouds/NNNNN.ply`` (the frame index, zero-padded; binary
@@ -34,7 +34,7 @@ class PointCloud:
 
 
 def frame_point_cloud(frame: VideoFrame) -> PointCloud | None:
-    """The frame's pixels with known depth lifted to the world, coloured by ``colorized_rgb`` (else ``rgb``, else
+    """The frame's pixels with known depth lifted to the world, colored by ``colorized_rgb`` (else ``rgb``, else
     ``gray``) and labelled by ``semantic_mask``; None unless depth, intrinsics and pose are known."""
     view = frame.camera_view()
     if view is None:

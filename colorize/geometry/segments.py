@@ -1,6 +1,6 @@
 """Semantic consistency: each segment's mean chroma held close to its running statistics over the shot.
 
-Propagated colours drift where the flow slowly loses track; a semantic segment should keep its colour over a shot.
+Propagated colors drift where the flow slowly loses track; a semantic segment should keep its color over a shot.
 In the pipeline a segment is a connected region of one class followed over the shot by
 :class:`~colorize.geometry.SegmentTracker`, so two objects of one class keep their own statistics (with class labels
 as segments, they would share one, and the drift of one would be corrected on both). Per frame, for every segment
@@ -12,8 +12,8 @@ covering at least ``min_fraction`` of the frame (chroma ab in raw Lab units, abo
   mean is pulled back;
 - ``R`` moves towards the shifted mean with weight ``1 - momentum``.
 
-:meth:`SegmentChroma.reset` forgets everything: call it at a scene cut (a real colour change there is then followed
-at once) and at a keyframe (whose colours are exact: the statistics restart from them, unchanged).
+:meth:`SegmentChroma.reset` forgets everything: call it at a scene cut (a real color change there is then followed
+at once) and at a keyframe (whose colors are exact: the statistics restart from them, unchanged).
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Reading and writing videos, images and output folders. See :mod:`colorize.io.video` for colour and timing."""
+"""Reading and writing videos, images and output folders. See :mod:`colorize.io.video` for color and timing."""
 
 from colorize.io.atomic import atomic_dir, atomic_file, check_output_dir
 from colorize.io.files import VIDEO_SUFFIXES, davis_sequences, list_folders, list_images, list_videos, natural_key

@@ -1,6 +1,6 @@
 """Video in and out with PyAV: probe, stream frames as (H, W, 3) uint8 RGB, and write H.264 MP4 with the source audio.
 
-Colour: frames are converted RGB -> YUV with BT.709 (limited range) and tagged so; reading converts with the matrix
+Color: frames are converted RGB -> YUV with BT.709 (limited range) and tagged so; reading converts with the matrix
 the file is tagged with (BT.601 when untagged, FFmpeg's default), so our own files round-trip consistently.
 """
 

@@ -1,4 +1,4 @@
-"""Perceptual loss: distance between VGG16 features of the predicted and the true colour image (Johnson et al. 2016).
+"""Perceptual loss: distance between VGG16 features of the predicted and the true color image (Johnson et al. 2016).
 
 The VGG16 trunk needs torchvision's ImageNet checkpoint ``vgg16-397923af.pth``. Nothing is downloaded: the file is
 read from the torch hub cache (``$TORCH_HOME/hub/checkpoints``, default ``~/.cache/torch/hub/checkpoints``) or
@@ -29,7 +29,7 @@ def vgg16_trunk() -> nn.Sequential:
 
 
 class PerceptualLoss(nn.Module):
-    """Mean L1 distance of VGG16 features (relu1_2, relu2_2, relu3_3) of two colourings of one luminance.
+    """Mean L1 distance of VGG16 features (relu1_2, relu2_2, relu3_3) of two colorings of one luminance.
 
     ``trunk`` is :func:`vgg16_trunk` with weights loaded (:meth:`load`); it is frozen.
     """

@@ -1,4 +1,4 @@
-"""Semantic loss: one colour per segment, across the frames of a clip, where segmentation masks exist."""
+"""Semantic loss: one color per segment, across the frames of a clip, where segmentation masks exist."""
 
 import torch
 
@@ -6,8 +6,8 @@ import torch
 def semantic_loss(pred_ab: torch.Tensor, segments: torch.Tensor) -> torch.Tensor:
     """Mean |pred - mean of its segment| over all pixels; a scalar.
 
-    Each sample's segments are pooled over all its frames, so a segment that changes colour from frame to frame
-    (flicker) or is blotchy within a frame costs more; a segment of one colour costs nothing.
+    Each sample's segments are pooled over all its frames, so a segment that changes color from frame to frame
+    (flicker) or is blotchy within a frame costs more; a segment of one color costs nothing.
 
     Args:
         pred_ab: (B, T, 2, H, W) predictions, ab / 128.

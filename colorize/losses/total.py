@@ -18,7 +18,7 @@ class LossConfig:
     perceptual: float = 0.0  # weight of the VGG16 feature loss (needs vgg16-397923af.pth on disk)
     perceptual_weights: str | None = None  # that file or its folder; default: the torch hub checkpoints folder
     temporal: float = 0.0  # weight of the flow-warped consistency of consecutive predictions (clip_length >= 2)
-    semantic: float = 0.0  # weight of the per-segment colour consistency (needs data.include_semantic)
+    semantic: float = 0.0  # weight of the per-segment color consistency (needs data.include_semantic)
 
     def __post_init__(self) -> None:
         if self.reconstruction_kind not in KINDS:

@@ -1,4 +1,4 @@
-"""Evaluation metrics: fidelity (PSNR, SSIM, LPIPS, FID), colour (colorfulness, CDC), temporal consistency
+"""Evaluation metrics: fidelity (PSNR, SSIM, LPIPS, FID), color (colorfulness, CDC), temporal consistency
 (warping error, flow consistency, frame-difference stability) and run-time cost.
 
 Frames are RGB (H, W, 3) and videos (T, H, W, 3), uint8 or float in [0, 1]. Each metric is a function; the

@@ -29,7 +29,7 @@ def as_video(frames: ArrayLike, name: str = "video", channels: int | None = 3) -
         video = np.stack([np.asarray(f) for f in frames])
     frame_ndim = 3 if channels else 2
     if channels is None and video.ndim == 4 and video.shape[-1] == 3:
-        frame_ndim = 3  # colour video given where luminance is also accepted
+        frame_ndim = 3  # color video given where luminance is also accepted
     if video.ndim == frame_ndim:
         video = video[None]
     if video.ndim != frame_ndim + 1 or (channels and video.shape[-1] != channels):

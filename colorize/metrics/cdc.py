@@ -3,7 +3,7 @@
 Per RGB channel, each frame's 256-bin histogram over [0, 256) divided by H·W; the Jensen–Shannon divergence
 ``JS(p, q) = ½ KL(p‖m) + ½ KL(q‖m)``, ``m = (p + q) / 2``, natural log (as ``scipy.stats.entropy``), between
 frames t and t + d, averaged over t; the dilations d = 1, 2, 4 combined with weights 1/3 each; the three channel
-values averaged. Lower is steadier; 0 for a clip whose frames all share one colour histogram. CDC needs no ground
+values averaged. Lower is steadier; 0 for a clip whose frames all share one color histogram. CDC needs no ground
 truth: a ground-truth clip's own CDC is the natural level of its motion.
 
 Reference: Y. Liu, H. Zhao, K. C. K. Chan, X. Wang, C. C. Loy, Y. Qiao, C. Dong, "Temporally Consistent Video

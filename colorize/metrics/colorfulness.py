@@ -1,6 +1,6 @@
 """Colorfulness (Hasler & Süsstrunk 2003) and its difference to the ground truth (ΔCF).
 
-Reference: D. Hasler, S. Süsstrunk, "Measuring colourfulness in natural images", Proc. SPIE 5007, Human Vision
+Reference: D. Hasler, S. Süsstrunk, "Measuring colorfulness in natural images", Proc. SPIE 5007, Human Vision
 and Electronic Imaging VIII, 2003.
 """
 
@@ -11,7 +11,7 @@ from colorize.metrics._metric import _RunningMean
 
 
 def colorfulness(frames: ArrayLike, reduction: str = "mean", absolute: bool = True) -> float | np.ndarray:
-    """Hasler–Süsstrunk colorfulness per frame, on the 0–255 RGB scale (higher is more colourful; gray is 0).
+    """Hasler–Süsstrunk colorfulness per frame, on the 0–255 RGB scale (higher is more colorful; gray is 0).
 
     ``rg = R − G``, ``yb = (R + G) / 2 − B``; ``σ = sqrt(σ_rg² + σ_yb²)``, ``μ = sqrt(μ_rg² + μ_yb²)`` (population
     statistics over the frame's pixels); ``CF = σ + 0.3 μ``.
@@ -21,7 +21,7 @@ def colorfulness(frames: ArrayLike, reduction: str = "mean", absolute: bool = Tr
         reduction: ``"mean"`` over frames, or ``"none"`` for the (T,) per-frame values.
         absolute: True (default) takes σ and μ over ``|rg|`` and ``|yb|``, the form of the widely copied
             implementation that colorization papers report; False uses the signed ``rg``, ``yb`` as written in
-            the paper. Both give 0 on gray frames; on colour frames the absolute form has the larger μ and the
+            the paper. Both give 0 on gray frames; on color frames the absolute form has the larger μ and the
             smaller σ.
     """
     video = as_video(frames, "frames")

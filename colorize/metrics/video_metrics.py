@@ -20,7 +20,7 @@ from colorize.metrics.warp_error import TemporalFlows, compute_temporal_flows, w
 NA = "n/a"
 
 # Column order of the per-clip results; "_gt" = the same metric on the ground truth (its natural level / floor).
-# cdc_delta = cdc − cdc_gt, signed: > 0 means the output's colours flicker more than the real clip's.
+# cdc_delta = cdc − cdc_gt, signed: > 0 means the output's colors flicker more than the real clip's.
 METRIC_NAMES = (
     "psnr", "ssim", "lpips",
     "colorfulness", "colorfulness_gt", "delta_colorfulness",
@@ -60,7 +60,7 @@ def evaluate_video(output: ArrayLike, target: ArrayLike | None = None, *,
 
     Args:
         output: (T, H, W, 3) RGB frames from the model, uint8 or float in [0, 1].
-        target: the ground-truth colour clip of the same shape, or None (then the fidelity metrics, ΔCF and the
+        target: the ground-truth color clip of the same shape, or None (then the fidelity metrics, ΔCF and the
             ground-truth columns are n/a).
         flows: reference flows for the warp error and flow consistency: :class:`TemporalFlows` (compute once per
             clip with :func:`compute_temporal_flows` and pass to every model), or a reference video to compute
@@ -68,9 +68,9 @@ def evaluate_video(output: ArrayLike, target: ArrayLike | None = None, *,
         lpips: an :class:`~colorize.metrics.perceptual.LPIPS` scorer, or the reason it is unavailable (the
             message of the :class:`~colorize.metrics.weights.MetricUnavailable` raised by ``LPIPS.load``), or
             None when not requested.
-        reference_frames: indices of frames the model was given in colour (exemplars, keyframes). They are left
+        reference_frames: indices of frames the model was given in color (exemplars, keyframes). They are left
             out of the PSNR / SSIM / LPIPS means, where a copied ground-truth frame would score perfectly (PSNR
-            ``inf``); ``per_frame`` still holds every frame. Colour and temporal metrics use all frames.
+            ``inf``); ``per_frame`` still holds every frame. Color and temporal metrics use all frames.
         device: where SSIM runs (the slowest metric on CPU); LPIPS runs where its scorer was loaded.
 
     Returns:
@@ -110,7 +110,7 @@ def evaluate_video(output: ArrayLike, target: ArrayLike | None = None, *,
         else:
             unavailable(("psnr", "ssim", "lpips"), "every frame is a reference frame")
 
-    # 2. Colour: colorfulness and CDC, for the output and the ground truth
+    # 2. Color: colorfulness and CDC, for the output and the ground truth
     scores["colorfulness"] = colorfulness(output)
     if target is not None:
         scores["colorfulness_gt"] = colorfulness(target)

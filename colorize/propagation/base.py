@@ -8,7 +8,7 @@ import numpy as np
 
 @dataclass
 class Keyframe:
-    """A frame whose colours are known. ``lum8``: (H, W) uint8 luminance; ``ab``: (H, W, 2) float32 chroma."""
+    """A frame whose colors are known. ``lum8``: (H, W) uint8 luminance; ``ab``: (H, W, 2) float32 chroma."""
 
     index: int
     lum8: np.ndarray

@@ -1,4 +1,4 @@
-"""Turning user-supplied colour images into keyframes of the video."""
+"""Turning user-supplied color images into keyframes of the video."""
 
 import logging
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ SAME_FRAME_TOLERANCE = 6.0
 
 @dataclass
 class Reference:
-    """A colour image at working resolution: ``lum8`` (H, W) uint8 and ``ab`` (H, W, 2) float32."""
+    """A color image at working resolution: ``lum8`` (H, W) uint8 and ``ab`` (H, W, 2) float32."""
 
     lum8: np.ndarray
     ab: np.ndarray
@@ -43,7 +43,7 @@ def make_keyframe(index: int, frame_lum8: np.ndarray, reference: Reference, othe
     difference = thumbnail_difference(frame_lum8, reference.lum8)
     if difference <= SAME_FRAME_TOLERANCE:
         return Keyframe(index, frame_lum8, reference.ab)
-    logger.info("reference for frame %d is not that frame (thumbnails differ by %.1f levels): using global colour "
+    logger.info("reference for frame %d is not that frame (thumbnails differ by %.1f levels): using global color "
                 "matching", index, difference)
     return Keyframe(index, frame_lum8, transfer_chroma(frame_lum8, reference.lum8, reference.ab, other_shot))
 

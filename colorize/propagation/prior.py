@@ -25,7 +25,7 @@ from colorize.propagation.fill import edge_aware_fill
 logger = logging.getLogger(__name__)
 
 _LUM_BINS, _TEX_BINS, _TEX_MAX = 64, 16, 40.0
-# Unit direction in (a, b) in which a warmer white balance moves every colour: from the D65 white towards D50's,
+# Unit direction in (a, b) in which a warmer white balance moves every color: from the D65 white towards D50's,
 # whose Lab under D65 is (a, b) = (2.38, 17.6).
 _DAYLIGHT_AXIS = (np.array((2.38, 17.6)) / np.hypot(2.38, 17.6)).astype(np.float32)
 
@@ -59,7 +59,7 @@ def transfer_chroma(target_lum8: np.ndarray, ref_lum8: np.ndarray, ref_ab: np.nd
     confidence = np.clip(blurred_count.ravel()[target_cells] / (count.sum() / count.size + 1e-6), 0.0, 1.0)
     target_histogram = np.bincount(target_cells.ravel(), minlength=count.size) / target_cells.size
     strength = float(np.sum(np.sqrt(count / count.sum() * target_histogram))) ** 2
-    logger.debug("colour prior strength %.2f", strength)
+    logger.debug("color prior strength %.2f", strength)
     cast = colour_cast(ref_ab) if other_shot else np.zeros(2, np.float32)
     content = edge_aware_fill(ab, confidence, target_lum8, lambda_=400.0) - cast
     return cast + (strength**2 if other_shot else strength) * content

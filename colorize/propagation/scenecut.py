@@ -1,4 +1,4 @@
-"""Online scene-cut detection on luminance, so colours are never propagated across a cut."""
+"""Online scene-cut detection on luminance, so colors are never propagated across a cut."""
 
 from dataclasses import dataclass
 

@@ -1,15 +1,15 @@
-"""Global colour cast of a frame's chroma (CIE Lab ab, raw scaling) and the filter that steadies it over a shot.
+"""Global color cast of a frame's chroma (CIE Lab ab, raw scaling) and the filter that steadies it over a shot.
 
 A global cast is one hue rotation and one chroma gain for the whole frame. With ab read as the complex number
 ``z = a + ib``, a cast multiplies ``z`` by ``gain * exp(i * angle)``; its log, ``ln(gain) + i * angle`` (angle in
 radians), adds, so casts are handled here as complex logs ("log-casts").
 
-Per-frame colorizers flicker globally as much as locally: each frame's colours turned and scaled a little. The
+Per-frame colorizers flicker globally as much as locally: each frame's colors turned and scaled a little. The
 stabiliser measures each input frame's cast relative to the previous *input* frame (:func:`estimate_cast`, warped
-onto it, on trusted pixels, robust to regions whose colours truly changed) and chains them into the input's cast
+onto it, on trusted pixels, robust to regions whose colors truly changed) and chains them into the input's cast
 since the shot began; :class:`CastTrack` turns that into the output's cast. The output's cast moves as little as
-the evidence allows, because a cast step changes every pixel of the frame at once: on a static, colourful shot
-even 0.1° of hue jitter per frame shows in the colour histograms (CDC, which grows with the total distance the
+the evidence allows, because a cast step changes every pixel of the frame at once: on a static, colorful shot
+even 0.1° of hue jitter per frame shows in the color histograms (CDC, which grows with the total distance the
 cast travels, nearly whatever its speed). A causal filter must start a shot at its first frame's own cast and walk
 from there; with ``lookahead`` frames seen ahead the shot starts at the mean cast of its first ``lookahead + 1``.
 """
@@ -44,7 +44,7 @@ def estimate_cast(ab: np.ndarray, reference: np.ndarray, weight: np.ndarray,
     and its uncertainty.
 
     Computed on ``scale`` x ``scale`` pixel averages. Robust: a first estimate takes the weighted medians of the
-    per-cell hue turns and log-gains (so that a region whose colours truly changed, up to half the frame's chroma,
+    per-cell hue turns and log-gains (so that a region whose colors truly changed, up to half the frame's chroma,
     does not move it); then, ``iterations`` times, cells whose relative residual ``|Δab| / (mean |ab| +
     chroma_floor)`` exceeds ``tolerance`` times the median one lose their weight (ramped from 1 at ``low`` to 0 at
     ``high``) and the cast is re-estimated from the rest: hue from the weighted correlation ``sum(w * z * conj(r))``,
@@ -54,7 +54,7 @@ def estimate_cast(ab: np.ndarray, reference: np.ndarray, weight: np.ndarray,
     Returns ``(log_cast, spread)``: ``spread`` is half the difference between the estimates from the two halves
     of a checkerboard of ``block`` x ``block`` cells (of the averages): a global cast is the same in both, so its
     real and imaginary parts squared estimate the variance of the log-gain and of the angle (radians²) that
-    noise, misalignment and true local changes leave in ``log_cast``. ``None`` when nothing trusted has colour.
+    noise, misalignment and true local changes leave in ``log_cast``. ``None`` when nothing trusted has color.
     """
     height, width = weight.shape
     size = (max(1, width // scale), max(1, height // scale))
@@ -134,7 +134,7 @@ class CastTrack:
     measured: int = 0  # changes averaged into the variances
 
     def start(self, input_cast: complex = 0j, truth: bool = False) -> None:
-        """A new shot, whose first frame has ``input_cast``; ``truth``: that frame's output colours are known
+        """A new shot, whose first frame has ``input_cast``; ``truth``: that frame's output colors are known
         true (an anchor), so the output's cast is 0 and the estimate counts as settled."""
         self.input_cast = input_cast
         self.estimate = self.output = 0j if truth else input_cast
@@ -144,7 +144,7 @@ class CastTrack:
 
     def jumps(self, change: tuple[complex, complex] | None) -> bool:
         """Whether ``change`` takes the input's cast further from the estimate than ``jump`` standard deviations of
-        the flicker (and of the estimate's error) allow: a true change of the colorizer's colours (a scene cut
+        the flicker (and of the estimate's error) allow: a true change of the colorizer's colors (a scene cut
         that the luminance does not show), to be followed at once with :meth:`start`, not averaged away. Only
         once half of ``memory`` changes were seen: from fewer, the flicker's variance is too uncertain."""
         if change is None or self.measured < self.memory // 2:  # too few changes seen to know the flicker

@@ -8,7 +8,7 @@ measurable without ground truth. Blending each pixel with the warped previous ou
 state that the warp predicts with error ``W`` from measurements with noise ``R``; its steady-state weight on the
 prediction is :func:`kalman_weight`. A colorizer without local flicker (``R = 0``) gets weight 0: blending could
 only add the warp's blur and lag. The same filter says how far a measurement may stray from its prediction by
-chance (the innovation variance): a pixel whose chroma differs more truly changed colour, and is not blended.
+chance (the innovation variance): a pixel whose chroma differs more truly changed color, and is not blended.
 """
 
 from dataclasses import dataclass

@@ -1,12 +1,12 @@
 """Model-agnostic temporal stabiliser: makes any per-frame chroma (CIE Lab ab, raw scaling) steady over time.
 
-Per frame, with one DIS flow computed on the input luminance (never on the colours being stabilised):
+Per frame, with one DIS flow computed on the input luminance (never on the colors being stabilised):
 
 1. the previous frame is warped onto the current one; where the warped previous luminance disagrees with the
    current one the warp is not trusted (occlusions, fast motion); a frame where most pixels fail that test is a
    scene cut: the state is dropped and the new shot starts from its own chroma;
 2. global flicker: the new chroma's hue rotation and gain relative to the previous frame's *input* chroma are
-   measured on the trusted pixels (robustly: a region whose colours truly changed does not count) and chained into
+   measured on the trusted pixels (robustly: a region whose colors truly changed does not count) and chained into
    the input's global cast over the shot; :class:`colorize.temporal.cast.CastTrack` turns that into the output's
    cast (the shot's mean cast, approached in small steps; how fast it follows is learnt from the video's own
    flicker and measurement noise). The new chroma is brought to the output's cast, and so is the previous output,
@@ -15,7 +15,7 @@ Per frame, with one DIS flow computed on the input luminance (never on the colou
    colorizer's local flicker and the warp's error, both learnt from the video
    (:class:`colorize.temporal.local.LocalFlicker`; at most ``temporal_weight``, 0 for a colorizer without local
    flicker), lowered where the warp is not trusted and where the new chroma differs from the warped output by more
-   than that flicker explains (a truly new colour: a recoloured object);
+   than that flicker explains (a truly new color: a recolored object);
 4. ``new + weight * (warped - new)``, the correction passed through a guided filter under the luminance (edge-aware
    cleanup: the correction's edges follow the frame's, the colorizer's own detail is left as it is);
 5. optionally, keyframes with known true chroma replace the output (anchoring) and tell the true cast.
@@ -55,7 +55,7 @@ class StabilizerConfig:
     # estimate; None: 1 frame by frame, 2 with lookahead (it starts near the estimate, then need not follow its noise)
     lookahead: int = 0  # frames seen before one is output (push/flush, stabilize_sequence); step() needs 0
     chroma_floor: float = 4.0  # ab units added to the mean |ab| so that near-gray pixels are not over-tested
-    window: int = 7  # px: box window over which the luminance and colour tests are averaged
+    window: int = 7  # px: box window over which the luminance and color tests are averaged
     cut_fraction: float = 0.5  # share of untrusted pixels above which a frame starts a new shot
     cleanup_radius: int = 8  # guided-filter radius in px (0: no cleanup)
     cleanup_eps: float = 1e-3  # guided-filter regulariser on L/255 squared units
@@ -149,7 +149,7 @@ class TemporalStabilizer:
         frame, change = self._measure(lum8, ab, anchor)
         if ab is not full_ab:
             frame.full_ab, frame.full_anchor = full_ab, full_anchor
-        if frame.flow is None or self._cast.jumps(change):  # a new shot (or new colours): the last one's frames are
+        if frame.flow is None or self._cast.jumps(change):  # a new shot (or new colors): the last one's frames are
             self._decide(len(self._queue))  # due with the cast it has
             if frame.flow is not None:
                 frame.input_cast = self._cast.input_cast + change[0]
@@ -228,7 +228,7 @@ class TemporalStabilizer:
 
     def _blend(self, frame: _Frame, ab: np.ndarray, warped_ab: np.ndarray, step: np.ndarray) -> np.ndarray:
         """``ab`` and the warped previous output (both at the output's cast) blended where the warp is trusted,
-        as much as the colorizer's local flicker calls for, except where the colours truly changed: where ``ab``
+        as much as the colorizer's local flicker calls for, except where the colors truly changed: where ``ab``
         differs from the warped output by more than chance allows, or by more than it differs from the previous
         input (``step``: ``ab`` minus the warped previous input; the output lags a change the input already
         made in the previous frame)."""

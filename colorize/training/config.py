@@ -91,7 +91,7 @@ class ControlNetConfig:
 
 @dataclass
 class TrainConfig:
-    model: str = "unet"  # unet (colorize.models.unet_network) | controlnet (diffusers, fine-tuned on gray -> colour)
+    model: str = "unet"  # unet (colorize.models.unet_network) | controlnet (diffusers, fine-tuned on gray -> color)
     unet: UNetConfig = field(default_factory=UNetConfig)
     controlnet: ControlNetConfig = field(default_factory=ControlNetConfig)
     data: DataConfig = field(default_factory=DataConfig)

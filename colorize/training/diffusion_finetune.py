@@ -1,12 +1,12 @@
-"""Fine-tuning a diffusers ControlNet on gray -> colour pairs (``model: controlnet`` in the training YAML).
+"""Fine-tuning a diffusers ControlNet on gray -> color pairs (``model: controlnet`` in the training YAML).
 
 As in diffusers' ``examples/controlnet/train_controlnet.py``: the Stable Diffusion parts (VAE, UNet, text encoder)
 are frozen; the ControlNet sees the black-and-white frame (the same gray image inference gives it,
-:func:`colorize.models.diffusion.gray_images`) and learns to steer the UNet's noise prediction towards the true colour
+:func:`colorize.models.diffusion.gray_images`) and learns to steer the UNet's noise prediction towards the true color
 frame. ``controlnet.pretrained_model`` is a Hub id, read from the Hugging Face cache like inference's weights
 (downloaded when absent and online), or a local folder (``unet/``, ``vae/``, ``text_encoder/``, ``tokenizer/``,
 ``scheduler/``).
-Validation generates colour frames with ``StableDiffusionControlNetPipeline`` and keeps only their chroma under
+Validation generates color frames with ``StableDiffusionControlNetPipeline`` and keeps only their chroma under
 the input luminance, so the PSNR is comparable with the U-Net's.
 """
 

@@ -1,4 +1,4 @@
-"""Per-video fitting: train the small U-Net on one video's colour keyframes, in minutes on a CPU.
+"""Per-video fitting: train the small U-Net on one video's color keyframes, in minutes on a CPU.
 
 No general-purpose colorization weights can be fetched here, but a video's own keyframes are training data: the
 U-Net learns the mapping luminance -> chroma of that video from heavily augmented crops of its keyframes (zoom,
@@ -43,11 +43,11 @@ class FitConfig:
 
 def fit_video(video: str | os.PathLike, keyframes: str | os.PathLike | dict[int, np.ndarray],
               output_dir: str | os.PathLike, config: FitConfig | None = None) -> Path:
-    """Fit a U-Net to the colour ``keyframes`` of ``video``; returns the folder of the saved model.
+    """Fit a U-Net to the color ``keyframes`` of ``video``; returns the folder of the saved model.
 
     Args:
         video: the black-and-white video (only its size and length are read).
-        keyframes: a folder of colour frames named by frame index (``0000.png``), or ``{index: (H, W, 3) uint8 RGB}``;
+        keyframes: a folder of color frames named by frame index (``0000.png``), or ``{index: (H, W, 3) uint8 RGB}``;
             images of another size than the video's frames are resized to it, with a warning.
         output_dir: the training output folder; the model goes to ``output_dir/unet`` (``UNet.from_pretrained``).
         config: steps, batch size, augmentation, ... (:class:`FitConfig`).
@@ -69,7 +69,7 @@ def fit_video(video: str | os.PathLike, keyframes: str | os.PathLike | dict[int,
 
 def fit_keyframes(keyframes: dict[int, np.ndarray], output_dir: str | os.PathLike,
                   config: FitConfig | None = None) -> Path:
-    """Fit a U-Net to colour frames ``{index: (H, W, 3) uint8 RGB}`` of one size; returns ``output_dir/unet``.
+    """Fit a U-Net to color frames ``{index: (H, W, 3) uint8 RGB}`` of one size; returns ``output_dir/unet``.
 
     The frames are brought to the working size (longer side at most ``config.max_side``) and augmented heavily;
     the input of each sample is its own luminance.

@@ -16,7 +16,7 @@ def _quiet_and_one_thread(monkeypatch, one_torch_thread):
 
 @pytest.fixture(scope="session")
 def dataset(tmp_path_factory, carphone_frames) -> Path:
-    """``custom`` layout: one clip, ``carphone``'s first 4 frames (176x144), gray inputs and true colours."""
+    """``custom`` layout: one clip, ``carphone``'s first 4 frames (176x144), gray inputs and true colors."""
     root = tmp_path_factory.mktemp("dataset")
     for sub in ("grayscale", "color"):
         (root / "carphone" / sub).mkdir(parents=True)

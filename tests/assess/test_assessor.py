@@ -73,7 +73,7 @@ def test_compare_models(offline, dataset):
     assert models["unet"]["status"] == "unavailable" and "python train_colorization.py" in models["unet"]["error"]
     for name in ("stable_diffusion_inpaint", "propagation"):
         assert models[name]["status"] == "ok" and models[name]["clips_ok"] == 1
-    # Propagation from the true colours of frame 0 is far closer to the truth than an untrained diffusion model.
+    # Propagation from the true colors of frame 0 is far closer to the truth than an untrained diffusion model.
     propagation = models["propagation"]["scores"]["psnr"]
     diffusion = models["stable_diffusion_inpaint"]["scores"]["psnr"]
     assert propagation > 30.0 and propagation > diffusion + 3.0

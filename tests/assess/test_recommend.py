@@ -26,7 +26,7 @@ def test_cpu_only_with_a_reference_and_no_weights():
     choice = recommend(MODEL_SPECS, situation(has_reference=True))
     assert choice.model == "propagation"
     assert choice.explanation == (
-        "Use propagation: it needs no weights and runs on the CPU, using the colour reference, and for a "
+        "Use propagation: it needs no weights and runs on the CPU, using the color reference, and for a "
         "medium-complexity 1280x720 video of 240 frames it ranks best on expected quality (high) and speed (fast); "
         "not usable here: stable_diffusion_inpaint (weights not on disk), stable_diffusion_xl (weights not on disk), "
         "controlnet_colorization (weights not on disk), unet (no weights exist yet).")
@@ -37,7 +37,7 @@ def test_nothing_usable_says_why_for_each_model():
     choice = recommend(MODEL_SPECS, situation())
     assert choice.model is None and choice.ranking == ()
     assert choice.explanation == (
-        "No model is usable here: propagation (needs a colour reference), stable_diffusion_inpaint (weights not on "
+        "No model is usable here: propagation (needs a color reference), stable_diffusion_inpaint (weights not on "
         "disk), stable_diffusion_xl (weights not on disk), controlnet_colorization (weights not on disk), unet (no "
         "weights exist yet).")
     assert choice.rejected["stable_diffusion_xl"] == ("weights not on disk (get them: "
@@ -76,7 +76,7 @@ def test_large_gpu_with_a_reference():
     assert easy.model == "propagation"
     hard = recommend(MODEL_SPECS, situation(device="cuda", free_memory_gib=40.0, on_disk=EVERYTHING,
                                             has_reference=True, complexity="high"))
-    assert hard.model == "controlnet_colorization"  # new content and shots would get guessed colours
+    assert hard.model == "controlnet_colorization"  # new content and shots would get guessed colors
     assert hard.ranking.index("propagation") > 0
 
 

@@ -21,9 +21,9 @@ def test_seed_recommend_model(monkeypatch, empty_cache, capsys):
     recommended_model = model_assessor.recommend_model({'resolution': 'high', 'duration': 'medium',
                                                         'complexity': 'high'})
     print(f"Recommended model: {recommended_model}")
-    # No weights on disk and no colour reference: nothing can run here, and the explanation says why.
+    # No weights on disk and no color reference: nothing can run here, and the explanation says why.
     assert capsys.readouterr().out == "Recommended model: none\n"
-    assert recommended_model.explanation.startswith("No model is usable here: propagation (needs a colour reference)")
+    assert recommended_model.explanation.startswith("No model is usable here: propagation (needs a color reference)")
     with_reference = model_assessor.recommend_model({'resolution': 'high', 'duration': 'medium',
                                                      'complexity': 'high', 'has_reference': True})
     assert str(with_reference) == "propagation"

@@ -1,4 +1,4 @@
-"""Fixtures of the colour tests: real photos that scikit-image bundles."""
+"""Fixtures of the color tests: real photos that scikit-image bundles."""
 
 import numpy as np
 import pytest

@@ -24,7 +24,7 @@ def test_compose_lab_reproduces_in_gamut_photo(photo):
 
 
 def _naive_clip(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
-    """Per-channel clipping of out-of-gamut colours (what compose_lab avoids), via skimage."""
+    """Per-channel clipping of out-of-gamut colors (what compose_lab avoids), via skimage."""
     return np.clip(np.rint(_skimage_lab2rgb(np.dstack([lum, ab])) * 255), 0, 255).astype(np.uint8)
 
 
@@ -53,7 +53,7 @@ def test_compose_lab_only_desaturates_out_of_gamut_pixels(photo):
     out_of_gamut = ((linear < -1e-4) | (linear > 1 + 1e-4)).any(axis=-1)
     assert 0.1 < out_of_gamut.mean() < 0.95  # measured 36% / 88% / 23%: the test exercises both paths
     out = compose_lab(lum, ab)
-    # In gamut: exactly the requested colour (up to rounding).
+    # In gamut: exactly the requested color (up to rounding).
     expected = np.rint(lab_to_rgb(requested) * 255.0)
     assert np.abs(out[~out_of_gamut].astype(int) - expected[~out_of_gamut]).max() <= 1
     # Out of gamut: chroma scaled towards gray, hue kept (measured max 2.9 degrees where chroma > 10).
@@ -85,7 +85,7 @@ def test_gamut_scale_matches_a_dense_scan():
     lab = lab[out_of_gamut(lab_to_linear_rgb(lab))]
     scale = gamut_scale(lab)
     fitted = lab * np.stack([np.ones_like(scale), scale, scale], axis=-1)
-    assert not out_of_gamut(lab_to_linear_rgb(fitted)).any()  # every fitted colour is inside
+    assert not out_of_gamut(lab_to_linear_rgb(fitted)).any()  # every fitted color is inside
     error = (scale - _first_exit(lab)) * np.hypot(lab[:, 1], lab[:, 2])  # in chroma units
     # measured: 99.9 % within -0.12 / +0.09 (the scan's own step is 1/2000 of the chroma)
     assert np.percentile(np.abs(error), 99.9) < 0.3
@@ -95,7 +95,7 @@ def test_gamut_scale_matches_a_dense_scan():
 # The sRGB primaries and secondaries are corners of the gamut: the largest chroma at their L and hue is their own.
 # Measured table / true: red 104.41 / 104.55, green 119.63 / 119.78, blue 132.86 / 133.80, cyan 49.70 / 50.12,
 # magenta 115.01 / 115.54 (interpolation cuts a corner, never overshoots). Yellow is left out: at its L (97.1) the
-# colours on the way from gray overshoot red by up to 3 %, so the first exit lies at chroma 27 (see gamut.py).
+# colors on the way from gray overshoot red by up to 3 %, so the first exit lies at chroma 27 (see gamut.py).
 @pytest.mark.parametrize("rgb", [(255, 0, 0), (0, 255, 0), (0, 0, 255), (0, 255, 255), (255, 0, 255)])
 def test_table_reaches_the_corners_of_srgb(rgb):
     lab = rgb_to_lab(np.array([[rgb]], np.uint8))[0, 0]
@@ -123,4 +123,4 @@ def test_non_finite_chroma_becomes_gray_with_its_luminance():
     gray = compose_lab(lum[:1, :1], np.zeros((1, 1, 2), np.float32))[0, 0]
     assert (out[0] == gray).all()  # L 50 gray: (119, 119, 119)
     np.testing.assert_allclose(skimage.color.rgb2lab(out)[..., 0], 50.0, atol=L_BOUND)
-    assert (out[1, 2].max() - out[1, 2].min()) > 10  # the in-gamut colour is kept
+    assert (out[1, 2].max() - out[1, 2].min()) > 10  # the in-gamut color is kept

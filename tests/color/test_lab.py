@@ -90,7 +90,7 @@ def test_lab_to_rgb_matches_skimage_on_photos(photo):
 
 
 def test_lab_to_linear_rgb_is_unclipped_and_matches_skimage_xyz():
-    # Saturated colours outside sRGB: the linear result leaves [0, 1] instead of being clipped.
+    # Saturated colors outside sRGB: the linear result leaves [0, 1] instead of being clipped.
     lab = np.array([[[50.0, 100.0, 0.0], [60.0, -100.0, 0.0], [40.0, 0.0, -100.0], [95.0, 0.0, 60.0]]], np.float32)
     linear = lab_to_linear_rgb(lab)
     assert ((linear < 0) | (linear > 1)).any(axis=-1).all()
@@ -126,7 +126,7 @@ def test_luminance_of_2d_gray_equals_rgb_gray():
     np.testing.assert_allclose(rgb_to_luminance(gray2d), rgb_to_lab(GRAY_RAMP)[..., 0], atol=1e-4)
 
 
-def test_luminance_discards_colour():
+def test_luminance_discards_color():
     # Pure red and a gray of the same luminance have the same L; their RGB are far apart.
     red = np.array([[[255, 0, 0]]], np.uint8)
     lum_red = float(rgb_to_luminance(red)[0, 0])

@@ -44,7 +44,7 @@ def test_constant_chroma_stays_constant_under_a_textured_guide():
     np.testing.assert_allclose(upsample_chroma(ab, lum), np.broadcast_to((12.5, -7.0), (128, 128, 2)), atol=1e-3)
 
 
-# ---------------------------------------------------------------- colour edges follow luminance edges
+# ---------------------------------------------------------------- color edges follow luminance edges
 @pytest.mark.parametrize("factor", [2, 4])
 @pytest.mark.parametrize("edge", [61, 62, 63])  # not on the low-resolution grid
 @pytest.mark.parametrize("vertical", [False, True])
@@ -77,7 +77,7 @@ def test_chroma_edge_follows_luminance_edge_better_than_bilinear(factor, edge, v
 
 
 def test_guided_output_stays_within_input_chroma_range():
-    # No ringing far beyond the two colours of the step (a linear model per window could overshoot).
+    # No ringing far beyond the two colors of the step (a linear model per window could overshoot).
     lum, truth = _step_scene(62)
     small = cv2.resize(truth, (32, 16), interpolation=cv2.INTER_AREA)
     out = upsample_chroma(small, lum, "guided")

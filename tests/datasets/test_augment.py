@@ -62,6 +62,6 @@ def test_luminance_jitter_changes_input_only():
     frames = _frames(moving_square_frames(1))
     config = AugmentConfig(crop_size=0, flip=False, luminance_gain=0.2, luminance_bias=5.0)
     out = augment_clip(frames, config, np.random.default_rng(0))[0]
-    np.testing.assert_array_equal(out.rgb, frames[0].rgb)  # the target colours are untouched
+    np.testing.assert_array_equal(out.rgb, frames[0].rgb)  # the target colors are untouched
     ratio = np.polyfit(frames[0].lum.ravel(), out.lum.ravel(), 1)
     assert 0.8 <= ratio[0] <= 1.2 and abs(ratio[1]) <= 5.0 and not np.allclose(out.lum, frames[0].lum)

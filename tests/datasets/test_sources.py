@@ -17,7 +17,7 @@ def test_frames_layout_reads_every_map(tmp_path):
     frame = sequences[1].frame(3)
     truth = moving_square_frames(5, step=3)[3]
     np.testing.assert_array_equal(frame.rgb, truth)
-    # the input comes from grayscale/ (8-bit gray of the true L): within one 8-bit level of the colour frame's L
+    # the input comes from grayscale/ (8-bit gray of the true L): within one 8-bit level of the color frame's L
     assert np.abs(frame.lum - rgb_to_luminance(truth)).max() < 0.5
     assert frame.depth.dtype == np.float32 and frame.depth[0, 0] == 0.0 and frame.depth[-1, 0] == 1.0
     assert frame.semantic.dtype == np.int64
@@ -55,7 +55,7 @@ def test_videos_layout_decodes_at_max_side(tmp_path):
     assert len(sequence) == 4
     frame = sequence.frame(2)
     assert frame.rgb.shape == (32, 48, 3) and frame.lum.shape == (32, 48)
-    np.testing.assert_allclose(frame.lum, rgb_to_luminance(frame.rgb))  # gray/colour pair made on the fly
+    np.testing.assert_allclose(frame.lum, rgb_to_luminance(frame.rgb))  # gray/color pair made on the fly
 
 
 def test_davis_layout(tmp_path):

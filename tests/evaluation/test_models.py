@@ -31,11 +31,11 @@ def test_propagation_model_colorizes(clips):
     frames = clips["carphone"][:3]
     output = list(make_model("copy").colorize(lambda: iter(frames), {0: frames[0]}, len(frames)))
     assert len(output) == 3 and all(f.shape == frames[0].shape and f.dtype == np.uint8 for f in output)
-    assert np.abs(output[0].astype(int) - frames[0]).mean() < 2  # the reference frame keeps its true colours
+    assert np.abs(output[0].astype(int) - frames[0]).mean() < 2  # the reference frame keeps its true colors
 
 
 def test_propagation_uses_every_keyframe(clips):
-    """Keyframes past frame 0 reach the propagation colorizer (not only frame 0's colours)."""
+    """Keyframes past frame 0 reach the propagation colorizer (not only frame 0's colors)."""
     frames = clips["bikes"][:6]
     model = make_model("copy")
     both = np.stack(list(model.colorize(lambda: iter(frames), {0: frames[0], 4: frames[4]}, 6)))

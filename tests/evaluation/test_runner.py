@@ -119,7 +119,7 @@ def test_models_see_luminance_and_reference_colours_only(clips, helpers):
     spy, frames = Spy(), clips["bikes"][:5]
     result = evaluate([helpers.array_clip("bikes", frames)], [spy], reference="keyframes:2")
     assert result.runs[0].status == "ok"
-    assert (spy.inputs == spy.inputs[..., :1]).all()  # R = G = B: no colour reaches the model
+    assert (spy.inputs == spy.inputs[..., :1]).all()  # R = G = B: no color reaches the model
     assert sorted(spy.references) == [0, 2, 4]
     assert all(np.array_equal(spy.references[i], frames[i]) for i in spy.references)
 

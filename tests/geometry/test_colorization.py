@@ -38,7 +38,7 @@ def test_conditions_the_colorizer_uses_are_passed_and_luminance_is_kept(syntheti
 
 
 def test_propagation_colorizer_gets_the_reference_once(synthetic_video):
-    """The built-in ``propagation`` colorizer through the stage, on gray frames: frame 0's colours carried on."""
+    """The built-in ``propagation`` colorizer through the stage, on gray frames: frame 0's colors carried on."""
     processor = ColorizationProcessor(make_colorizer("propagation"), reference=synthetic_video.rgb[0])
     gray = [luminance_to_gray(rgb_to_luminance(frame)) for frame in synthetic_video.rgb[:4]]
     outputs = [processor(VideoFrame(index=i, gray=g)).colorized_rgb for i, g in enumerate(gray)]

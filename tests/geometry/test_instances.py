@@ -123,10 +123,10 @@ def test_components_matching_and_checks():
         SegmentTrackerConfig(min_overlap=2)
 
 
-def test_tracked_segments_keep_each_objects_colour_where_class_labels_mix_them():
+def test_tracked_segments_keep_each_objects_color_where_class_labels_mix_them():
     """Two squares of one class, true ab (30, -10) and (-20, 25) (with texture); square 0's chroma drifts by 0.6 ab
     units a frame (as propagation drifts). By class, the one offset of the class goes to both squares: square 1,
-    which does not drift, is pushed off its colour and square 0 is corrected only by its share. By tracked segment,
+    which does not drift, is pushed off its color and square 0 is corrected only by its share. By tracked segment,
     each square is held to its own running mean."""
     truth = [np.array([30.0, -10.0], np.float32), np.array([-20.0, 25.0], np.float32)]
     detail = np.random.default_rng(4).normal(0, 5, (SIDE, SIDE, 2)).astype(np.float32)
@@ -141,15 +141,15 @@ def test_tracked_segments_keep_each_objects_colour_where_class_labels_mix_them()
         for mask, (_, top, left) in zip(masks, squares):
             mask[top:top + SIDE, left:left + SIDE] = True
         ab = np.zeros((HEIGHT, WIDTH, 2), np.float32)
-        for mask, colour in zip(masks, truth):
-            ab[mask] = detail.reshape(-1, 2) + colour
+        for mask, color in zip(masks, truth):
+            ab[mask] = detail.reshape(-1, 2) + color
         ab[masks[0], 0] += 0.6 * t
         segments = tracker(labels, lum)
         for name, out in (("class", by_class(ab, labels)), ("segment", by_segment(ab, segments)), ("raw", ab)):
-            errors[name].append([float(np.abs(out[mask].mean(0) - colour).max())
-                                 for mask, colour in zip(masks, truth)])
+            errors[name].append([float(np.abs(out[mask].mean(0) - color).max())
+                                 for mask, color in zip(masks, truth)])
     error = {name: np.array(values) for name, values in errors.items()}  # (30 frames, 2 squares), ab units
-    assert error["segment"][:, 1].max() < 1e-3  # square 1 keeps its colour exactly
+    assert error["segment"][:, 1].max() < 1e-3  # square 1 keeps its color exactly
     assert error["class"][-1, 1] > 5.0 and error["class"][-1, 1] > 2.5 * error["class"][9, 1]  # measured 6.1, 2.1
     assert error["segment"][-1, 0] < 0.35 * error["raw"][-1, 0]  # measured 5.3 of 17.4
     assert error["class"][-1, 0] > 1.8 * error["segment"][-1, 0]  # measured 11.3 vs 5.3

@@ -17,7 +17,7 @@ def test_ply_round_trip_with_and_without_labels(tmp_path):
     assert (tmp_path / "b.ply").read_bytes().startswith(b"ply\nformat binary_little_endian 1.0\nelement vertex 50\n")
 
 
-def test_processor_writes_the_coloured_labelled_cloud_of_frames_with_geometry(tmp_path, synthetic_video):
+def test_processor_writes_the_colored_labelled_cloud_of_frames_with_geometry(tmp_path, synthetic_video):
     view = synthetic_video.views[0]
     mask = np.zeros((120, 160), np.int32)
     mask[60:] = 7

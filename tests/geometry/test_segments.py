@@ -47,13 +47,13 @@ def test_drift_of_a_segment_falls_and_its_detail_is_kept(scene):
     assert kept[-1] < 0.4 * raw[-1]  # 7.8 vs 23.4
 
 
-def test_a_colour_change_at_a_cut_is_followed(scene):
+def test_a_color_change_at_a_cut_is_followed(scene):
     labels, truth = scene
     consistency = SegmentChroma()
     for _ in range(10):
         consistency(truth, labels)
     changed = truth.copy()
-    changed[labels == 0] += (-40.0, 30.0)  # the next shot: segment 0 has another colour
+    changed[labels == 0] += (-40.0, 30.0)  # the next shot: segment 0 has another color
     pulled = consistency(changed, labels)
     assert abs(segment_means(pulled, labels)[0][0, 0] - segment_means(changed, labels)[0][0, 0]) > 15  # held back
     consistency.reset()  # the scene cut

@@ -13,20 +13,20 @@ def random_loss():
     return PerceptualLoss(vgg16_trunk())
 
 
-def _colours(seed: int):
+def _colors(seed: int):
     generator = torch.Generator().manual_seed(seed)
     lum = torch.rand(2, 1, 24, 24, generator=generator) * 0.6 + 0.2
     return lum, torch.rand(2, 2, 24, 24, generator=generator) * 0.6 - 0.3
 
 
-def test_zero_on_identical_colours_and_positive_otherwise(random_loss):
-    lum, ab = _colours(0)
+def test_zero_on_identical_colors_and_positive_otherwise(random_loss):
+    lum, ab = _colors(0)
     assert random_loss(ab, ab, lum).item() == 0.0
     assert random_loss(ab + 0.2, ab, lum).item() > random_loss(ab + 0.05, ab, lum).item() > 0.0
 
 
 def test_gradient_reaches_the_prediction_only(random_loss):
-    lum, ab = _colours(1)
+    lum, ab = _colors(1)
     pred = ab.clone().requires_grad_(True)
     random_loss(pred + 0.1, ab, lum).backward()
     assert pred.grad.abs().sum() > 0

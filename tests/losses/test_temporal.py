@@ -28,7 +28,7 @@ def test_zero_for_a_consistent_pair():
 
 def test_flicker_costs_its_size():
     pred, flow, valid = _pair()
-    pred[:, 1] += 0.1  # the whole second frame shifts its colour
+    pred[:, 1] += 0.1  # the whole second frame shifts its color
     assert temporal_loss(pred, flow, valid).item() == pytest.approx(0.1, abs=1e-5)
 
 

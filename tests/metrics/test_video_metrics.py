@@ -31,7 +31,7 @@ def test_hue_rotated_frame(clip, helpers):
     scores = evaluate_video(output, clip, reference_frames=[0]).scores
     assert scores["cdc"] > scores["cdc_gt"] and scores["cdc_delta"] > 0
     assert scores["warp_error"] > 10 * scores["warp_error_gt"]
-    assert scores["psnr"] == pytest.approx(psnr(output[1:], clip[1:]))  # frame 0 given in colour: left out
+    assert scores["psnr"] == pytest.approx(psnr(output[1:], clip[1:]))  # frame 0 given in color: left out
     assert scores["cdc"] == pytest.approx(color_distribution_consistency(output))
 
 

@@ -32,7 +32,7 @@ def settings() -> ColorizerSettings:
 
 
 def check_chroma(ab: np.ndarray, lum: np.ndarray) -> None:
-    """Chroma of the frames' size, finite, in Lab range, and coloured (not the gray of an empty prediction)."""
+    """Chroma of the frames' size, finite, in Lab range, and colored (not the gray of an empty prediction)."""
     assert ab.shape == (*lum.shape, 2) and ab.dtype == np.float32
     assert np.isfinite(ab).all() and np.abs(ab).max() <= 128.0
     assert np.abs(ab).mean() > 1.0  # a gray output would be 0

@@ -23,5 +23,5 @@ def test_the_gray_frame_is_the_control_image(offline, settings, lum):
                  controlnet.controlnet_mid_block]:
         torch.nn.init.normal_(conv.weight, std=0.5)
     dark, bright, dark_again = colorizer.colorize(np.stack([lum[0] * 0.2, lum[0] * 0.2 + 80.0, lum[0] * 0.2]))
-    np.testing.assert_allclose(dark_again, dark, atol=1e-3)  # same noise and control image: same colours
-    assert np.abs(dark - bright).mean() > 0.05  # another control image: other colours (measured 0.14)
+    np.testing.assert_allclose(dark_again, dark, atol=1e-3)  # same noise and control image: same colors
+    assert np.abs(dark - bright).mean() > 0.05  # another control image: other colors (measured 0.14)

@@ -1,4 +1,4 @@
-"""Global cast: estimated exactly on a hand-made cast, robust to a recoloured region, and steadied by CastTrack."""
+"""Global cast: estimated exactly on a hand-made cast, robust to a recolored region, and steadied by CastTrack."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from colorize.temporal.cast import CastTrack, apply_cast, estimate_cast
 
 @pytest.fixture(scope="module")
 def chroma() -> np.ndarray:
-    """(96, 128, 2) float32 ab: smooth random colours, |ab| about 20-40."""
+    """(96, 128, 2) float32 ab: smooth random colors, |ab| about 20-40."""
     rng = np.random.default_rng(0)
     coarse = rng.uniform(-40, 40, (6, 8, 2)).astype(np.float32)
     return np.kron(coarse, np.ones((16, 16, 1), np.float32))
@@ -29,7 +29,7 @@ def test_estimate_recovers_a_hand_made_cast(chroma, degrees, gain):
     assert abs(spread) < 1e-3  # the same cast everywhere: both halves agree
 
 
-def test_estimate_ignores_a_recoloured_region_and_gray_frames(chroma):
+def test_estimate_ignores_a_recolored_region_and_gray_frames(chroma):
     """A third of the frame turned by 90° besides the global 10°: the estimate still says 10°."""
     changed = rotate_chroma(chroma, 10.0)
     changed[:, :48] = rotate_chroma(changed[:, :48], 90.0)

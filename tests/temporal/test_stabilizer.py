@@ -1,4 +1,4 @@
-"""TemporalStabilizer on real frames: global and local flicker fall, true colour changes are followed within 3 frames,
+"""TemporalStabilizer on real frames: global and local flicker fall, true color changes are followed within 3 frames,
 cuts reset, anchors hold, lookahead outputs every frame once and in order."""
 
 import cv2
@@ -56,7 +56,7 @@ def test_lookahead_starts_a_shot_at_its_mean_cast(clip):
 
 
 def follow_share(out: np.ndarray, old: np.ndarray, new: np.ndarray) -> float:
-    """Share of the change from ``old`` to ``new`` colours (H, W, 2) still missing in ``out``: mean projection of
+    """Share of the change from ``old`` to ``new`` colors (H, W, 2) still missing in ``out``: mean projection of
     ``out - new`` onto ``old - new`` over the mean squared change (0: all followed, 1: nothing)."""
     change = old - new
     return float(((out - new) * change).sum(-1).mean() / (change * change).sum(-1).mean())
@@ -64,9 +64,9 @@ def follow_share(out: np.ndarray, old: np.ndarray, new: np.ndarray) -> float:
 
 @pytest.mark.parametrize("degrees", [120.0, 45.0])
 @pytest.mark.parametrize("lookahead", [0, 8])
-def test_true_colour_change_is_followed_within_3_frames(clip, degrees, lookahead):
-    """An object recoloured at frame 20 (then flickered like the rest): at frame 22 the output has followed at
-    least 90% of the change and is within 1 ab unit of a control run whose object had the new colours all along."""
+def test_true_color_change_is_followed_within_3_frames(clip, degrees, lookahead):
+    """An object recolored at frame 20 (then flickered like the rest): at frame 22 the output has followed at
+    least 90% of the change and is within 1 ab unit of a control run whose object had the new colors all along."""
     _, _, lum8, true_ab, angles, gains = clip
     config = StabilizerConfig(lookahead=lookahead)
     runs = {}
@@ -114,7 +114,7 @@ def test_scene_cut_resets_and_keyframe_anchors(bikes_frames):
     out = [stabilizer.step(lum, ab, anchor if t == 0 else None) for t, (lum, ab) in enumerate(zip(lum8, lab[..., 1:]))]
     assert stabilizer.cuts == [5]
     np.testing.assert_array_equal(out[0], anchor)
-    np.testing.assert_allclose(out[5], lab[5, ..., 1:], atol=1e-4)  # the new shot's own colours, nothing carried
+    np.testing.assert_allclose(out[5], lab[5, ..., 1:], atol=1e-4)  # the new shot's own colors, nothing carried
 
 
 def test_lookahead_outputs_every_frame_once_in_order(clip):
@@ -125,7 +125,7 @@ def test_lookahead_outputs_every_frame_once_in_order(clip):
     with pytest.raises(ValueError, match="lookahead=5"):
         stabilizer.step(lum8[0], true_ab[0])
     same = list(stabilize_sequence(lum8[:12], true_ab[:12], StabilizerConfig(lookahead=5)))
-    assert len(same) == 12  # the true colours (no flicker) come back nearly as they are
+    assert len(same) == 12  # the true colors (no flicker) come back nearly as they are
     assert max(np.abs(a - b).mean() for a, b in zip(same, true_ab[:12], strict=True)) < 0.5
 
 
@@ -153,7 +153,7 @@ def test_large_frames_are_stabilised_at_max_side(clip):
     assert runs[88].shape == flicker.shape and runs[88].dtype == np.float32
     np.testing.assert_array_equal(runs[88][0], true_ab[0].astype(np.float32))
     errors = {side: np.abs(run - true_ab).mean() for side, run in runs.items()}
-    # Measured mean |Δab| to the true colours: input 1.28, full size 0.10, half size 0.26; the outputs 0.21 apart.
+    # Measured mean |Δab| to the true colors: input 1.28, full size 0.10, half size 0.26; the outputs 0.21 apart.
     # (bigbuckbunny 1280x720 at 640 against full size: 0.372 vs 0.354, input 4.26; 18 vs 57 ms a frame.)
     assert errors[88] < 0.25 * np.abs(flicker - true_ab).mean()
     assert np.abs(runs[88] - runs[None]).mean() < 0.3

@@ -1,4 +1,4 @@
-"""Per-video fitting on a tiny clip: a few steps write a U-Net that loads and colours the clip better than gray."""
+"""Per-video fitting on a tiny clip: a few steps write a U-Net that loads and colors the clip better than gray."""
 
 import numpy as np
 import pytest
@@ -23,7 +23,7 @@ def clip(tmp_path_factory):
     return folder, frames
 
 
-def test_fit_writes_a_unet_that_colours_the_clip(clip, tmp_path):
+def test_fit_writes_a_unet_that_colors_the_clip(clip, tmp_path):
     folder, frames = clip
     augment = AugmentConfig(crop_size=32, scale=(0.8, 1.25), rotate=5.0, luminance_gain=0.1, luminance_bias=3.0)
     config = FitConfig(steps=25, batch_size=4, base_channels=8, lr=0.01, augment=augment)

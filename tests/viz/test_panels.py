@@ -69,7 +69,7 @@ def test_contact_sheet_downscales_wide_rows(photo):
     wide = np.concatenate([photo] * 4, axis=1)  # (300, 1804, 3)
     out = contact_sheet([wide, wide], max_width=902, gap=2)
     assert out.shape == (2 * 150 + 2, 902, 3)
-    # Area averaging: the scaled row's mean colour matches the original's.
+    # Area averaging: the scaled row's mean color matches the original's.
     np.testing.assert_allclose(out[:150].reshape(-1, 3).mean(0), wide.reshape(-1, 3).mean(0), atol=1.0)
 
 
