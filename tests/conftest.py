@@ -21,8 +21,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from colorize.color import luminance_to_uint8, rgb_to_lab
 from colorize.data import sample_video
 from colorize.io import iter_frames, write_png
+from colorize.propagation import Keyframe
 from colorize.utils.testing import write_clip, write_synthetic_scene
 
 
@@ -165,6 +167,15 @@ def synthetic_video():
     from colorize.geometry import render_video
 
     return render_video((120, 160), 48)
+
+
+@pytest.fixture(scope="session")
+def synthetic_lab(synthetic_video) -> tuple[Keyframe, list[np.ndarray], list[np.ndarray]]:
+    """Frame 0 of ``synthetic_video`` as a keyframe with its true colours, every frame's (H, W) uint8 luminance and
+    (H, W, 3) Lab."""
+    labs = [rgb_to_lab(frame) for frame in synthetic_video.rgb]
+    lums = [luminance_to_uint8(lab[..., 0]) for lab in labs]
+    return Keyframe(0, lums[0], labs[0][..., 1:].copy()), lums, labs
 
 
 @pytest.fixture(scope="session")

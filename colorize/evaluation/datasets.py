@@ -37,7 +37,7 @@ from colorize.io import (
     probe_video,
     read_image,
 )
-from colorize.pipeline.frames import FrameSource
+from colorize.propagation.frames import FrameSource
 
 logger = logging.getLogger(__name__)
 

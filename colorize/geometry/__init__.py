@@ -1,5 +1,5 @@
 """3D guidance: camera geometry (depth, intrinsics, poses) from ViPE's output, a depth folder or a depth model,
-point-cloud splatting and reprojection-guided propagation, the per-frame stages (segmentation, depth maps, point
+point-cloud splatting, the per-frame stages (segmentation, depth maps, point
 clouds, colorization, segments tracked over the shot, semantic chroma consistency), and a rendered test scene.
 ViPE is only ever run as a command and OpenEXR imported only when EXR files are read."""
 
@@ -21,7 +21,6 @@ from colorize.geometry.folder import read_depth, read_depth_folder
 from colorize.geometry.frame import VideoFrame
 from colorize.geometry.instances import SegmentTracker, SegmentTrackerConfig
 from colorize.geometry.pointcloud import PointCloud, PointCloudProcessor, frame_point_cloud, read_ply, write_ply
-from colorize.geometry.reprojection import ReprojectionConfig, ReprojectionPropagator
 from colorize.geometry.segments import SegmentChroma, SegmentChromaConfig, segment_means
 from colorize.geometry.semantic import DEFAULT_SEGMENTATION_MODEL, SemanticSegmentationProcessor
 from colorize.geometry.splat import splat
@@ -35,7 +34,7 @@ __all__ = [
     "ColorizationProcessor", "DEFAULT_DEPTH_MODEL", "MonocularDepth", "DepthMapWriter", "inverse_depth_preview",
     "read_depth", "read_depth_folder", "VideoFrame", "SegmentTracker", "SegmentTrackerConfig",
     "PointCloud", "PointCloudProcessor", "frame_point_cloud", "read_ply", "write_ply",
-    "ReprojectionConfig", "ReprojectionPropagator", "SegmentChroma", "SegmentChromaConfig", "segment_means",
+    "SegmentChroma", "SegmentChromaConfig", "segment_means",
     "DEFAULT_SEGMENTATION_MODEL", "SemanticSegmentationProcessor", "splat",
     "Score", "SyntheticVideo", "camera_path", "render_video", "score_propagation",
     "CameraTrack", "ResizedViews", "read_indexed_npz", "ViPEOutput", "decode_exr_depth", "find_vipe_outputs",

@@ -34,7 +34,7 @@ from colorize.io import (
 from colorize.models import Colorizer, ColorizerSettings, make_colorizer
 from colorize.models.frames import batched_chroma
 from colorize.pipeline.config import OutputConfig, PipelineConfig
-from colorize.pipeline.frames import fit_reference, plan_propagation, propagate_chroma
+from colorize.propagation.frames import fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.run import ChromaFn, check_same_video, collect_references, quality_meter, write_frames
 from colorize.propagation import PropagationConfig

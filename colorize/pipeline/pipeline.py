@@ -25,7 +25,7 @@ from colorize.io import (
 )
 from colorize.pipeline import resume as resumes
 from colorize.pipeline.config import PipelineConfig
-from colorize.pipeline.frames import StreamColorizer, fit_reference, plan_propagation, propagate_chroma
+from colorize.propagation.frames import StreamColorizer, fit_reference, plan_propagation, propagate_chroma
 from colorize.pipeline.outputs import FINAL_VIDEO, RunOutputs
 from colorize.pipeline.run import (
     ImageLike,

@@ -3,7 +3,7 @@
 What each geometry source gives (all at the working size, ``propagation.max_side``):
 
 - ``vipe`` / ``folder:PATH`` with ``poses.npz``: depth, intrinsics and camera poses. Propagation uses them
-  (:class:`~colorize.geometry.ReprojectionPropagator`, in both passes); ``depth_maps/`` and world-space
+  (:class:`~colorize.propagation.ReprojectionPropagator`, in both passes); ``depth_maps/`` and world-space
   ``point_clouds/`` are written.
 - ``folder:PATH`` without poses: depth (and intrinsics, or an assumed field of view) but no camera motion, so no
   reprojection; ``depth_maps/`` and camera-space ``point_clouds/``.

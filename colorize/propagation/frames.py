@@ -1,4 +1,6 @@
-"""Frame-level colorization shared by the pipeline, the streaming API, the benchmarks and the evaluation."""
+"""The propagation driver: colour keyframes carried over a stream of frames (whole clips with keyframes anywhere,
+or a live stream from its first frame), shared by the video engine, the registry's propagation colorizer, the
+benchmarks and the evaluation."""
 
 import logging
 import tempfile
@@ -8,16 +10,15 @@ from pathlib import Path
 import numpy as np
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_luminance, upsample_chroma, working_size
-from colorize.propagation import (
+from colorize.propagation.keyframes import Reference, make_keyframe
+from colorize.propagation.video import (
     BackwardStore,
     ForwardPropagation,
     PropagationConfig,
-    Reference,
+    Views,
     detect_shots,
-    make_keyframe,
     propagate_backward,
 )
-from colorize.propagation.video import Views
 from colorize.utils.progress import progress
 
 logger = logging.getLogger(__name__)

@@ -20,14 +20,31 @@ change of scale resamples the keyframe, which raises the patch error of correct 
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from colorize.flow import warp
 from colorize.geometry.camera import CameraView, backproject, project
 from colorize.geometry.splat import splat
-from colorize.propagation import AnchoredPropagator, ChromaPropagator, Keyframe, PropagationStep, ReprojectionConfig
+from colorize.propagation.anchored import AnchoredPropagator
+from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.matching import confidence, patch_error, structure
+
+
+@dataclass
+class ReprojectionConfig:
+    """How :class:`ReprojectionPropagator` trusts its reprojected keyframe candidate (tuning notes
+    in this module's docstring)."""
+
+    depth_tolerance: float = 0.05  # relative depth difference above which a reprojected point is rejected
+    key_scale: float = 20.0  # patch error (uint8 levels) at which the reprojection's confidence is 1/e
+    match_radius: int = 3  # patch half-size for the luminance test (pixels)
+
+    def __post_init__(self) -> None:
+        if self.depth_tolerance <= 0 or self.key_scale <= 0 or self.match_radius < 1:
+            raise ValueError(f"reprojection needs depth_tolerance > 0, key_scale > 0, match_radius >= 1; got "
+                             f"{self.depth_tolerance}, {self.key_scale}, {self.match_radius}")
 
 
 class ReprojectionPropagator(ChromaPropagator):

@@ -7,7 +7,7 @@ blended by confidence and temporal distance. No colour crosses a scene cut: a sh
 gets a pseudo-keyframe on its first frame from the global colour prior of the nearest keyframe.
 
 With camera ``views`` (frame index -> :class:`~colorize.geometry.CameraView` at the working size, e.g. from ViPE
-or a depth folder) every pass uses :class:`~colorize.geometry.ReprojectionPropagator` around the configured flow
+or a depth folder) every pass uses :class:`~colorize.propagation.ReprojectionPropagator` around the configured flow
 propagator; without them nothing changes.
 """
 
@@ -15,39 +15,22 @@ import logging
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from colorize.color.upsample import UPSAMPLING
 from colorize.flow import FlowConfig
+from colorize.geometry.camera import CameraView
 from colorize.propagation.anchored import AnchoredConfig, AnchoredPropagator
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.baselines import ChainPropagator, CopyPropagator, GrayPropagator
 from colorize.propagation.keyframes import Reference, make_keyframe
+from colorize.propagation.reprojection import ReprojectionConfig, ReprojectionPropagator
 from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
-
-if TYPE_CHECKING:
-    from colorize.geometry.camera import CameraView
 
 logger = logging.getLogger(__name__)
 
 METHODS = ("anchored", "chain", "copy", "gray")
-
-
-@dataclass
-class ReprojectionConfig:
-    """How :class:`~colorize.geometry.ReprojectionPropagator` trusts its reprojected keyframe candidate (tuning notes
-    in :mod:`colorize.geometry.reprojection`)."""
-
-    depth_tolerance: float = 0.05  # relative depth difference above which a reprojected point is rejected
-    key_scale: float = 20.0  # patch error (uint8 levels) at which the reprojection's confidence is 1/e
-    match_radius: int = 3  # patch half-size for the luminance test (pixels)
-
-    def __post_init__(self) -> None:
-        if self.depth_tolerance <= 0 or self.key_scale <= 0 or self.match_radius < 1:
-            raise ValueError(f"reprojection needs depth_tolerance > 0, key_scale > 0, match_radius >= 1; got "
-                             f"{self.depth_tolerance}, {self.key_scale}, {self.match_radius}")
 
 
 @dataclass
@@ -66,12 +49,12 @@ class PropagationConfig:
             raise ValueError(f"unknown chroma upsampling {self.upsample!r}; choose one of {UPSAMPLING}")
 
 
-Views = Mapping[int, "CameraView"]  # frame index -> camera view at the working size (frames without one: flow only)
+Views = Mapping[int, CameraView]  # frame index -> camera view at the working size (frames without one: flow only)
 
 
 def make_propagator(config: PropagationConfig, views: Views | None = None, direction: int = 1) -> ChromaPropagator:
     """The propagator named by ``config.method``; with camera ``views``, wrapped in a
-    :class:`~colorize.geometry.ReprojectionPropagator` that steps in ``direction`` (+1 forward, -1 backward)."""
+    :class:`~colorize.propagation.ReprojectionPropagator` that steps in ``direction`` (+1 forward, -1 backward)."""
     if config.method == "anchored":
         flow: ChromaPropagator = AnchoredPropagator(config.anchored)
     elif config.method == "chain":
@@ -80,8 +63,6 @@ def make_propagator(config: PropagationConfig, views: Views | None = None, direc
         flow = CopyPropagator() if config.method == "copy" else GrayPropagator()
     if views is None:
         return flow
-    from colorize.geometry.reprojection import ReprojectionPropagator  # colorize.geometry imports this package
-
     return ReprojectionPropagator(views, config.reprojection, flow=flow, direction=direction)
 
 

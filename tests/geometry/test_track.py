@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from colorize.geometry import CameraTrack, ReprojectionPropagator, ResizedViews
-from colorize.propagation import AnchoredPropagator
+from colorize.geometry import CameraTrack, ResizedViews
+from colorize.propagation import AnchoredPropagator, ReprojectionPropagator
 
 
 def test_frames_need_depth_intrinsics_and_pose_and_depth_is_read_on_lookup():

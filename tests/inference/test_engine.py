@@ -115,7 +115,7 @@ def test_a_model_run_decodes_the_video_once(clips, small_frames, tmp_path, monke
 def test_a_baseline_runs_its_own_method_not_anchored(clips, tmp_path, model_id):
     # The engine used its own propagation settings (anchored) for every propagation-backed model.
     from colorize.models.propagation import propagation_config
-    from colorize.pipeline.frames import colorize_sequence
+    from colorize.propagation.frames import colorize_sequence
 
     engine = EnhancedColorizationInference(device="cpu", config=InferenceConfig(temporal=False))
     engine.process_video(clips["a"], tmp_path / "out", model_id, reference=clips["reference"])

@@ -6,7 +6,7 @@ import pytest
 from colorize.color import rgb_to_luminance
 from colorize.errors import ColorizeError
 from colorize.models import Conditions, colorize_rgb, make_colorizer
-from colorize.pipeline.frames import colorize_frames
+from colorize.propagation.frames import colorize_frames
 
 
 def test_same_frames_as_the_pipeline(carphone_frames):

@@ -16,7 +16,7 @@ from colorize.errors import ColorizeError, InputError
 from colorize.io import probe_video, read_image, write_png
 from colorize.metrics import psnr
 from colorize.pipeline import VideoColorizationPipeline
-from colorize.pipeline.frames import colorize_frames
+from colorize.propagation.frames import colorize_frames
 from colorize.utils.testing import decode_audio, dominant_hz
 
 NUM_FRAMES = 16

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from colorize.geometry import CameraView, ReprojectionPropagator, score_propagation
-from colorize.propagation import AnchoredPropagator, Keyframe
+from colorize.geometry import CameraView, score_propagation
+from colorize.propagation import AnchoredPropagator, Keyframe, ReprojectionPropagator
 
 
 def test_3d_guidance_beats_flow_only_after_the_camera_returns(synthetic_video):

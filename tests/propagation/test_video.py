@@ -7,7 +7,7 @@ import pytest
 from skimage.metrics import peak_signal_noise_ratio
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_lab, rgb_to_luminance
-from colorize.pipeline.frames import colorize_sequence
+from colorize.propagation.frames import colorize_sequence
 from colorize.propagation import (
     AnchoredPropagator,
     BackwardStore,
@@ -65,7 +65,7 @@ def test_make_propagator(method, cls):
 
 
 def test_make_propagator_with_camera_views_wraps_the_configured_flow_propagator(synthetic_video):
-    from colorize.geometry import ReprojectionPropagator
+    from colorize.propagation import ReprojectionPropagator
 
     views = dict(enumerate(synthetic_video.views))
     config = PropagationConfig(method="chain", reprojection=ReprojectionConfig(key_scale=30.0))
@@ -230,7 +230,7 @@ def test_propagate_backward_stops_at_the_previous_keyframe(tmp_path, carphone_fr
 def test_backward_pass_with_camera_views_reprojects_backwards(tmp_path, synthetic_video):
     """A keyframe at frame 10 with views: the store holds what a backward ReprojectionPropagator gives, step by step,
     and not what flow alone gives."""
-    from colorize.geometry import ReprojectionPropagator
+    from colorize.propagation import ReprojectionPropagator
 
     labs = [rgb_to_lab(frame) for frame in synthetic_video.rgb[:11]]
     lum8 = np.stack([luminance_to_uint8(lab[..., 0]) for lab in labs])
