@@ -45,6 +45,7 @@ import cv2
 import numpy as np
 
 from colorize.flow import DISFlow, FlowConfig, sampling_grid
+from colorize.propagation.arbitration import Arbiter
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.fill import edge_aware_fill
 from colorize.propagation.matching import Structure, confidence, patch_error, structure
@@ -82,6 +83,12 @@ class AnchoredConfig:
     # within noise, and the keyframes:50 / ping-pong / speed checks were not re-run with it.
     same_place: bool = False
     same_place_margin: float = 0.5  # it must beat the chosen map by this (uint8 levels, errors over the region)
+    # Per region, the output falls back to what copying or chaining gives where their carried luminance explains
+    # the frame better (colorize.propagation.arbitration).
+    arbitrate: bool = False
+    arbitrate_margin: float = 1.0  # a baseline must beat the anchored region error by this (uint8 levels)
+    arbitrate_carry: bool = True  # the arbitrated chroma is what the next frame's chained fallback starts from
+    arbitrate_copy: bool = False  # copying as a candidate too (chaining always is)
 
     def __post_init__(self) -> None:
         FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
@@ -97,6 +104,8 @@ class AnchoredPropagator(ChromaPropagator):
         flow_config = FlowConfig(preset=self.config.flow_preset, max_side=10_000)
         self._flow = DISFlow(flow_config)
         self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
+        cfg = self.config
+        self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
 
     def reset(self, keyframe: Keyframe) -> PropagationStep:
         self._key = keyframe
@@ -110,6 +119,9 @@ class AnchoredPropagator(ChromaPropagator):
         self._steps = 0
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
+        self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
+        if self.config.arbitrate:
+            self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
 
     def step(self, lum8: np.ndarray) -> PropagationStep:
@@ -161,8 +173,18 @@ class AnchoredPropagator(ChromaPropagator):
         weight = self._hole_weight(total, chain_error, lum) if cfg.fill else None
         if weight is not None:
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
+        state = ab
+        if cfg.arbitrate:  # copy or chain where their carried luminance explains the region better
+            chain_lum = _sample(self._explained, to_previous)
+            explained = _sample(self._key_lum, coords) - chain_lum
+            explained *= key_share
+            explained += chain_lum
+            ab, arbitrated = self._arbiter.step(lum, self._key_structure, self._key.ab, to_previous, ab, explained)
+            if cfg.arbitrate_carry:
+                state, explained = ab, arbitrated
+            self._explained = explained
 
-        self._coords, self._lum8, self._lum, self._ab, self._confidence = coords, lum8, lum[0], ab, total
+        self._coords, self._lum8, self._lum, self._ab, self._confidence = coords, lum8, lum[0], state, total
         # 4. Output only (smoothing the carried state would blur more with every frame): where the keyframe
         # explains the frame its chroma is kept sharp; elsewhere it is smoothed under the luminance edges.
         if cfg.smooth_radius:
