@@ -6,6 +6,7 @@ starts a new one from it. ``colorize_clip`` uses keyframes anywhere in the clip 
 the CPU (OpenCV optical flow) and needs no weights, but it needs a colour reference.
 """
 
+import dataclasses
 from collections.abc import Iterator
 
 import numpy as np
@@ -14,17 +15,19 @@ from colorize.errors import ColorizeError
 from colorize.models.base import Colorizer, ColorizerSettings, Conditions
 from colorize.models.registry import ModelSpec
 from colorize.propagation.frames import FrameSource, StreamColorizer, colorize_sequence
-from colorize.propagation import PropagationConfig, SceneCutConfig
+from colorize.propagation import PropagationConfig
 
 # model id -> (PropagationConfig.method, scene cuts on): the naive baselines carry colours straight across cuts
 METHODS = {"propagation": ("anchored", True), "gray": ("gray", False), "copy": ("copy", False),
            "chain": ("chain", False)}
 
 
-def propagation_config(model_id: str) -> PropagationConfig:
-    """A fresh :class:`PropagationConfig` for model ``model_id`` of :data:`METHODS` (defaults otherwise)."""
+def propagation_config(model_id: str, base: PropagationConfig | None = None) -> PropagationConfig:
+    """A :class:`PropagationConfig` for model ``model_id`` of :data:`METHODS`: its method and scene-cut switch, the
+    other settings from ``base`` (defaults when None)."""
     method, scene_cuts = METHODS[model_id]
-    return PropagationConfig(method=method, scene_cut=SceneCutConfig(enabled=scene_cuts))
+    base = base or PropagationConfig()
+    return dataclasses.replace(base, method=method, scene_cut=dataclasses.replace(base.scene_cut, enabled=scene_cuts))
 
 
 class PropagationColorizer(Colorizer):

@@ -107,6 +107,10 @@ class PipelineConfig:
         if self.temporal_lookahead < 0:
             raise ValueError(f"temporal_lookahead must be >= 0, got {self.temporal_lookahead}")
 
+    def stabilizer_config(self) -> StabilizerConfig:
+        """The temporal stabilizer's settings (``temporal_weight``, ``temporal_lookahead``)."""
+        return StabilizerConfig(temporal_weight=self.temporal_weight, lookahead=self.temporal_lookahead)
+
     @classmethod
     def rewrite_keys(cls, data: dict[str, Any], where: str) -> dict[str, Any]:
         """The seed's ``colorization:`` block mapped onto these settings (see :data:`SEED_KEYS`).

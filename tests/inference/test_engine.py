@@ -94,7 +94,7 @@ def test_settings_come_from_the_pipeline_yaml():
 
 def test_a_model_run_decodes_the_video_once(clips, small_frames, tmp_path, monkeypatch):
     # The batches read ahead from the loop's own stream (itertools.tee) instead of decoding the video a second time.
-    import colorize.inference.engine as engine_module
+    import colorize.pipeline.engine as engine_module
 
     opened = []
 

@@ -11,9 +11,9 @@ import cv2
 import numpy as np
 import pytest
 
-from colorize.color import rgb_to_luminance
+from colorize.color import rgb_to_lab, rgb_to_luminance
 from colorize.errors import ColorizeError, InputError
-from colorize.io import probe_video, read_image, write_png
+from colorize.io import iter_frames, probe_video, read_image, write_png
 from colorize.metrics import psnr
 from colorize.pipeline import VideoColorizationPipeline
 from colorize.propagation.frames import colorize_frames
@@ -88,7 +88,7 @@ def test_refuses_a_previous_run_and_replaces_it_with_overwrite(run, clip_with_to
     assert marker.stat().st_mtime_ns != stamp and not (out / "visualization" / "side_by_side.mp4").stat().st_size == 0
 
 
-@pytest.mark.parametrize("where, stage", [("pipeline", "propagate_chroma"),  # in the main thread
+@pytest.mark.parametrize("where, stage", [("engine", "propagate_chroma"),  # in the main thread
                                           ("run", "compose_lab"),  # in the output thread
                                           ("outputs", "write_png")])  # in a PNG thread
 def test_a_failure_leaves_no_output(tmp_path, clip_with_tone, decoded_clip, monkeypatch, where, stage):
@@ -128,20 +128,44 @@ def test_keyframe_folder_and_resized_reference(tmp_path, clip_with_tone, decoded
     ({}, ColorizeError, "--reference"),
     ({"keyframes": {99: np.zeros((144, 176, 3), np.uint8)}}, InputError, "outside the video"),
 ])
-def test_bad_colour_sources(tmp_path, clip_with_tone, kwargs, error, message):
+def test_bad_colour_sources(tmp_path, clip_with_tone, kwargs, error, message, empty_cache):
     with pytest.raises(error, match=message):
         VideoColorizationPipeline(output_dir=tmp_path / "out").process_video(clip_with_tone, **kwargs)
     assert not (tmp_path / "out").exists()
 
 
-def test_other_models_run_in_enhanced_inference(tmp_path):
-    with pytest.raises(ColorizeError) as info:
-        VideoColorizationPipeline(output_dir=tmp_path / "out", config={"colorization_model": "controlnet_colorization"})
-    assert str(info.value) == ("colorization_model 'controlnet_colorization' is not wired into the standalone "
-                               "pipeline; use enhanced_inference.py --model ...")
+def test_without_a_reference_the_recommended_model_with_weights_on_disk_runs(tmp_path, clip_with_tone, offline):
+    # Tiny randomly initialised pipelines under the real model ids in an offline Hugging Face cache (``offline``).
+    pipeline = VideoColorizationPipeline(output_dir=tmp_path / "out", device="cpu", config={"inference_steps": 2})
+    final = pipeline.process_video(clip_with_tone, max_frames=3)
+    report = pipeline.last_report
+    assert report["model"] == "controlnet_colorization" and report["frames"] == 3 and report["temporal"] is not None
+    lum_in = [rgb_to_luminance(frame) for frame in iter_frames(clip_with_tone, max_frames=3)]
+    written = sorted((tmp_path / "out" / "colorized_frames").iterdir())
+    for path, lum in zip(written, lum_in, strict=True):
+        colorized = read_image(path)
+        assert np.abs(rgb_to_luminance(colorized) - lum).max() < 1.5  # the luminance is kept
+        assert np.abs(rgb_to_lab(colorized)[..., 1:]).mean() > 0.5  # and it has chroma of the model's own
+    assert final == tmp_path / "out" / "final_colorized_video.mp4" and final.is_file()
 
 
-def test_streaming_matches_offline_and_keeps_state(decoded_clip):
+def test_a_configured_model_runs_in_the_pipeline(tmp_path, clip_with_tone, decoded_clip, offline):
+    config = {"colorization_model": "stable_diffusion_inpaint", "inference_steps": 2}
+    pipeline = VideoColorizationPipeline(output_dir=tmp_path / "out", device="cpu", config=config)
+    pipeline.process_video(clip_with_tone, reference=decoded_clip[0], max_frames=2)
+    assert pipeline.last_report["model"] == "stable_diffusion_inpaint" and pipeline.last_report["frames"] == 2
+
+
+def test_single_frames_without_a_reference_use_the_recommended_model(decoded_clip, offline):
+    pipeline = VideoColorizationPipeline(device="cpu", config={"inference_steps": 2})
+    gray = cv2.cvtColor(decoded_clip[0], cv2.COLOR_RGB2GRAY)
+    bgr = pipeline.colorize_single_frame(gray)
+    assert bgr.shape == (144, 176, 3) and pipeline._live == "controlnet_colorization"
+    lab = rgb_to_lab(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    assert np.abs(lab[..., 0] - rgb_to_luminance(decoded_clip[0])).max() < 1.5 and np.abs(lab[..., 1:]).mean() > 0.5
+
+
+def test_streaming_matches_offline_and_keeps_state(decoded_clip, empty_cache):
     pipeline = VideoColorizationPipeline(device="cpu")
     with pytest.raises(ColorizeError, match="set_reference"):
         pipeline.colorize_single_frame(decoded_clip[0])

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import colorize.pipeline.pipeline as pipeline_module
+import colorize.pipeline.engine as pipeline_module
 from colorize.cli import main
 from colorize.data import sample_video
 from colorize.errors import InputError

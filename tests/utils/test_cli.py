@@ -68,4 +68,4 @@ def test_quiet_silences_progress_bars_and_progress_forces_them(tmp_path, capsys,
     monkeypatch.setattr(progress_module, "disable_progress_bar", None)  # default: bars only on a terminal
     argv = ["--demo", "--sample", "carphone", "--max-frames", "3", "-o", str(tmp_path / "demo"), flag]
     assert main(argv) == 0
-    assert ("colorizing: 100%" in capsys.readouterr().err) is shown  # stderr is not a terminal here
+    assert ("colorizing (propagation): 100%" in capsys.readouterr().err) is shown  # stderr is not a terminal here
