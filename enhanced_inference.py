@@ -26,13 +26,13 @@ import sys
 from pathlib import Path
 
 from colorize.assess import PretrainedModelAssessor
+from colorize.choices import DEVICES, MIXED_PRECISION
 from colorize.cli import DEFAULT_CONFIG
 from colorize.config import load_config
 from colorize.errors import InputError
 from colorize.inference import EnhancedColorizationInference, InferenceConfig, read_video_list, videos_in
 from colorize.io import atomic_file
 from colorize.models import ColorizerSettings, make_colorizer
-from colorize.models.base import DEVICES, MIXED_PRECISION
 from colorize.pipeline.config import PipelineConfig
 from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 

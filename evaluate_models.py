@@ -19,6 +19,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from colorize.choices import DEVICES
 from colorize.errors import ColorizeError
 from colorize.evaluation import DATASETS, DEFAULT_MODELS, ReferenceProtocol, check_model_names, load_dataset
 from colorize.models import MODEL_SPECS
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lpips-weights", type=Path, help="torchvision alexnet-owt-7be5be79.pth (or its folder)")
     parser.add_argument("--fid-weights", type=Path,
                         help="torch-fidelity weights-inception-2015-12-05-6726825d.pth (or its folder)")
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="default auto")
+    parser.add_argument("--device", default="auto", choices=DEVICES, help="default auto")
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in --output-dir")
     add_verbosity_flags(parser)
     return parser

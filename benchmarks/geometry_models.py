@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from colorize.choices import DEVICES
 from colorize.geometry import MonocularDepth, SemanticSegmentationProcessor, VideoFrame
 from colorize.utils.cli import ArgumentParser
 from colorize.utils.device import resolve_device
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="benchmarks/geometry_models.py", description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=8, help="timed frames per stage, after one warm-up frame")
     parser.add_argument("--size", default="360x640", help="frame size HxW (default 360x640)")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--device", choices=DEVICES, default="auto")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     import transformers

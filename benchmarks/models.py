@@ -25,7 +25,7 @@ import numpy as np
 
 from colorize.models import MODEL_SPECS, ColorizerSettings
 from colorize.models import testing as pipelines
-from colorize.models.base import MIXED_PRECISION
+from colorize.choices import DEVICES, MIXED_PRECISION
 from colorize.models.controlnet import ControlNetColorizer
 from colorize.models.sd_inpaint import StableDiffusionInpaintColorizer
 from colorize.models.sdxl import StableDiffusionXLColorizer
@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=1, help="frames generated together")
     parser.add_argument("--memory-efficient", action="store_true",
                         help="model CPU offload (CUDA), attention slicing, VAE tiling")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--mixed-precision", choices=MIXED_PRECISION, default=None,
                         help="default: fp16 on CUDA, no (fp32) on the CPU")
     return parser.parse_args(argv)

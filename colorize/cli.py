@@ -7,13 +7,13 @@ import argparse
 import logging
 from pathlib import Path
 
+from colorize.choices import DEVICES, METHODS, SEMANTIC_MODELS
 from colorize.config import load_config
 from colorize.config import parse_overrides as parse_set
 from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
 from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 
-SEMANTIC_MODELS = ("none", "upernet")  # as colorize.pipeline.config (not imported here: --help answers at once)
 
 logger = logging.getLogger("colorize.cli")
 
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="YAML settings (default: configs/pipeline/colorization.yaml)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a setting, e.g. --set propagation.max_side=480 (repeatable)")
-    parser.add_argument("--method", choices=("anchored", "chain", "copy", "gray"), help="propagation method")
+    parser.add_argument("--method", choices=METHODS, help="propagation method")
     parser.add_argument("--max-side", type=int, help="working resolution: longer side in pixels (default 640)")
     parser.add_argument("--max-frames", type=int, help="colorize only the first N frames")
     parser.add_argument("--geometry", metavar="{none,vipe,depth-model,folder:PATH}",
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--vipe-dir", help="ViPE's output folder for --geometry vipe (default vipe_results)")
     parser.add_argument("--semantic", choices=SEMANTIC_MODELS,
                         help="semantic segmentation (semantic_masks/) and per-segment chroma consistency")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="compute device (default auto)")
+    parser.add_argument("--device", choices=DEVICES, help="compute device (default auto)")
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in the output folder")
     resume = parser.add_mutually_exclusive_group()
     resume.add_argument("--resume", action="store_true", default=None,

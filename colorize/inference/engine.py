@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from colorize.choices import GUIDANCE_SCALE, INFERENCE_STEPS
 from colorize.errors import ColorizeError, InputError
 from colorize.inference.batch import Processes, process_state, run_batch
 from colorize.io import VideoInfo
@@ -32,8 +33,8 @@ class InferenceConfig:
 
     mixed_precision: str = "auto"  # auto (fp16 on CUDA, fp32 on the CPU) | no | fp16 | bf16
     memory_efficient: bool = False  # model CPU offload (CUDA), VAE tiling, one frame at a time
-    inference_steps: int = 25  # diffusion denoising steps
-    guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
+    inference_steps: int = INFERENCE_STEPS  # diffusion denoising steps
+    guidance_scale: float = GUIDANCE_SCALE  # classifier-free guidance of the prompt (1: off)
     temporal: bool = True  # run every model's output through colorize.temporal (False: --no-temporal)
     # The pipeline YAML's defaults: lookahead 8, each frame written once 8 more were seen, so a shot starts at its
     # mean colour cast (benchmarks/temporal.py: bigbuckbunny CDC 1.08x the ground truth's, 1.36x frame by frame).

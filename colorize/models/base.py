@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from colorize.choices import DEVICES, GUIDANCE_SCALE, INFERENCE_STEPS, MIXED_PRECISION
 from colorize.errors import ColorizeError, InputError
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEVICES = ("auto", "cpu", "cuda")  # choices of --device; settings also take one GPU of several, "cuda:N"
-MIXED_PRECISION = ("auto", "no", "fp16", "bf16")  # auto: fp16 on a CUDA GPU (as in diffusers' examples), else no
 CONDITIONS = ("reference", "depth", "semantic")
 
 
@@ -33,8 +32,8 @@ class ColorizerSettings:
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     mixed_precision: str = "auto"  # auto (fp16 on CUDA, fp32 on the CPU) | no | fp16 | bf16 (fp16 needs CUDA)
     memory_efficient: bool = False  # model CPU offload (CUDA), VAE tiling, one frame at a time
-    inference_steps: int = 25  # denoising steps
-    guidance_scale: float = 7.5  # classifier-free guidance (1: off)
+    inference_steps: int = INFERENCE_STEPS  # denoising steps
+    guidance_scale: float = GUIDANCE_SCALE  # classifier-free guidance (1: off)
     strength: float = 0.8  # img2img / inpainting: how much of the gray frame is noised away (0..1]
     seed: int = 0  # every frame starts from the same noise: reproducible, and less flicker between frames
     batch_size: int = 4  # frames generated together

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from colorize.choices import DEVICES, GUIDANCE_SCALE, INFERENCE_STEPS, SEMANTIC_MODELS
 from colorize.config import ConfigError
 
 from colorize.geometry.depth import DEFAULT_DEPTH_MODEL
@@ -11,14 +12,12 @@ from colorize.geometry.segments import SegmentChromaConfig
 from colorize.propagation.video import PropagationConfig
 from colorize.temporal.stabilizer import StabilizerConfig
 
-DEVICES = ("auto", "cpu", "cuda")
 # The seed's `colorization:` block: its keys -> these settings (dotted), besides depth_conditioning and
 # semantic_consistency, which switch the geometry and semantic stages (PipelineConfig.rewrite_keys).
 SEED_KEYS = {"colorization_model": "colorization_model", "inference_steps": "inference_steps",
              "guidance_scale": "guidance_scale", "temporal_weight": "temporal_weight",
              "depth_model": "geometry.depth_model", "semantic_model": "semantic.model"}
 GEOMETRY_SOURCES = ("none", "vipe", "depth-model")  # or folder:PATH
-SEMANTIC_MODELS = ("none", "upernet")  # or any transformers semantic-segmentation model id or folder
 
 
 @dataclass
@@ -84,8 +83,8 @@ class PipelineConfig:
     # the others run in enhanced_inference.py, which reads inference_steps, guidance_scale, temporal_weight,
     # temporal_lookahead (and propagation, output) from the same YAML.
     colorization_model: str = "propagation"
-    inference_steps: int = 25  # diffusion denoising steps
-    guidance_scale: float = 7.5  # classifier-free guidance of the prompt (1: off)
+    inference_steps: int = INFERENCE_STEPS  # diffusion denoising steps
+    guidance_scale: float = GUIDANCE_SCALE  # classifier-free guidance of the prompt (1: off)
     temporal_weight: float = StabilizerConfig.temporal_weight  # 0..1: most of the previous chroma the stabiliser keeps
     temporal_lookahead: int = 8  # frames the stabiliser sees before writing one (0: causal, frame by frame)
     propagation: PropagationConfig = field(default_factory=PropagationConfig)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from colorize.choices import METHODS
 from colorize.color.upsample import UPSAMPLING
 from colorize.flow import FlowConfig
 from colorize.geometry.camera import CameraView
@@ -29,8 +30,6 @@ from colorize.propagation.reprojection import ReprojectionConfig, ReprojectionPr
 from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
 
 logger = logging.getLogger(__name__)
-
-METHODS = ("anchored", "chain", "copy", "gray")
 
 
 @dataclass

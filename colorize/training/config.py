@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from colorize.choices import PRECISIONS
 from colorize.config import ConfigError, from_dict, load_config
 from colorize.datasets import LAYOUTS, AugmentConfig
 from colorize.losses import LossConfig
 from colorize.models.unet_network import UNetConfig
 
 MODELS = ("unet", "controlnet")
-MIXED_PRECISION = ("no", "fp16", "bf16")
 SCHEDULERS = ("constant", "cosine")
 
 
@@ -55,8 +55,8 @@ class TrainingConfig:
     sample_images: int = 4  # validation frames shown in TensorBoard (gray | predicted | truth)
 
     def __post_init__(self) -> None:
-        if self.mixed_precision is not None and self.mixed_precision not in MIXED_PRECISION:
-            raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
+        if self.mixed_precision is not None and self.mixed_precision not in PRECISIONS:
+            raise ValueError(f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
         for name in ("batch_size", "epochs", "gradient_accumulation_steps", "log_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
