@@ -20,7 +20,7 @@ from pathlib import Path
 from colorize.config import ConfigError, apply_overrides, parse_overrides
 from colorize.datasets import VideoColorizationDataset
 from colorize.training import ColorizationTrainer, FitConfig, fit_video, load_train_config
-from colorize.utils.cli import ArgumentParser, add_verbosity_flags, configure_verbosity, run_main
+from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 
 __all__ = ["ColorizationTrainer", "VideoColorizationDataset"]
 
@@ -41,24 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run(args: argparse.Namespace) -> None:
+    """Train, or fit the U-Net to a video, as ``args`` ask; prints where the model was saved."""
+    if args.fit_video is not None:
+        if args.config is not None or args.keyframes is None:
+            raise ConfigError("--fit-video needs --keyframes DIR and takes no --config")
+        output = args.output or Path("outputs/fit") / args.fit_video.stem
+        print(fit_video(args.fit_video, args.keyframes, output, FitConfig(steps=args.steps)))
+        return
+    if args.config is None:
+        raise ConfigError("give --config FILE (training) or --fit-video VIDEO --keyframes DIR")
+    overrides = parse_overrides(args.set)
+    config = apply_overrides(load_train_config(args.config), overrides)
+    print(ColorizationTrainer(config).train(resume=args.resume))
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    configure_verbosity(args)
-
-    def work() -> None:
-        if args.fit_video is not None:
-            if args.config is not None or args.keyframes is None:
-                raise ConfigError("--fit-video needs --keyframes DIR and takes no --config")
-            output = args.output or Path("outputs/fit") / args.fit_video.stem
-            print(fit_video(args.fit_video, args.keyframes, output, FitConfig(steps=args.steps)))
-            return
-        if args.config is None:
-            raise ConfigError("give --config FILE (training) or --fit-video VIDEO --keyframes DIR")
-        overrides = parse_overrides(args.set)
-        config = apply_overrides(load_train_config(args.config), overrides)
-        print(ColorizationTrainer(config).train(resume=args.resume))
-
-    return run_main(work)
+    return script_main(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 import colorize
+import colorize.utils.cli as cli_module
 import colorize.utils.progress as progress_module
 from colorize.io import write_png
 from colorize.models.unet_network import UNet
@@ -24,7 +25,7 @@ def script(monkeypatch):
     """The script imported as notebooks do (``from train_colorization import ...``), its logging set-up disabled."""
     monkeypatch.syspath_prepend(str(ROOT))
     module = importlib.import_module("train_colorization")
-    monkeypatch.setattr(module, "configure_verbosity", lambda args: None)
+    monkeypatch.setattr(cli_module, "configure_verbosity", lambda args: None)  # script_main's logging set-up
     monkeypatch.setattr(progress_module, "disable_progress_bar", True)
     yield module
     from accelerate.state import AcceleratorState
