@@ -1,6 +1,6 @@
 """3D guidance: camera geometry (depth, intrinsics, poses) from ViPE's output, a depth folder or a depth model,
 point-cloud splatting, the per-frame stages (segmentation, depth maps, point
-clouds, colorization, segments tracked over the shot, semantic chroma consistency), and a rendered test scene.
+clouds, segments tracked over the shot, semantic chroma consistency), and a rendered test scene.
 ViPE is only ever run as a command and OpenEXR imported only when EXR files are read."""
 
 from colorize.geometry.camera import (
@@ -13,7 +13,6 @@ from colorize.geometry.camera import (
     scale_intrinsics,
     transform,
 )
-from colorize.geometry.colorization import ColorizationProcessor
 from colorize.geometry.depth import DEFAULT_DEPTH_MODEL, MonocularDepth
 from colorize.geometry.depthmaps import DepthMapWriter, inverse_depth_preview
 from colorize.geometry.exr import decode_exr_depth
@@ -31,7 +30,7 @@ from colorize.geometry.vipe import ViPEOutput, find_vipe_outputs, vipe_output_fo
 __all__ = [
     "CameraView", "backproject", "intrinsics_from_fov", "pixel_rays", "project", "resize_view", "scale_intrinsics",
     "transform",
-    "ColorizationProcessor", "DEFAULT_DEPTH_MODEL", "MonocularDepth", "DepthMapWriter", "inverse_depth_preview",
+    "DEFAULT_DEPTH_MODEL", "MonocularDepth", "DepthMapWriter", "inverse_depth_preview",
     "read_depth", "read_depth_folder", "VideoFrame", "SegmentTracker", "SegmentTrackerConfig",
     "PointCloud", "PointCloudProcessor", "frame_point_cloud", "read_ply", "write_ply",
     "SegmentChroma", "SegmentChromaConfig", "segment_means",
