@@ -22,8 +22,8 @@ from pathlib import Path
 from colorize.choices import DEVICES
 from colorize.errors import ColorizeError
 from colorize.evaluation import DATASETS, DEFAULT_MODELS, ReferenceProtocol, check_model_names, load_dataset
-from colorize.models import MODEL_SPECS
 from colorize.io import check_output_dir
+from colorize.models import MODEL_SPECS
 from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 from colorize.utils.device import resolve_device
 

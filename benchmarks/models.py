@@ -23,9 +23,9 @@ import time
 
 import numpy as np
 
+from colorize.choices import DEVICES, MIXED_PRECISION
 from colorize.models import MODEL_SPECS, ColorizerSettings
 from colorize.models import testing as pipelines
-from colorize.choices import DEVICES, MIXED_PRECISION
 from colorize.models.controlnet import ControlNetColorizer
 from colorize.models.sd_inpaint import StableDiffusionInpaintColorizer
 from colorize.models.sdxl import StableDiffusionXLColorizer

@@ -37,8 +37,8 @@ from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
 from colorize.metrics import color_distribution_consistency as cdc
 from colorize.metrics import colorfulness, compute_temporal_flows, psnr, ssim, warp_error
-from colorize.propagation.frames import colorize_sequence
 from colorize.propagation import PropagationConfig
+from colorize.propagation.frames import colorize_sequence
 
 # The compared methods, shared with evaluate_models.py: gray, copy, chain (baselines) and anchored (ours).
 METHODS = {model.name: model.config() for model in PROPAGATION_MODELS}

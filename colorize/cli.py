@@ -14,7 +14,6 @@ from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
 from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
 
-
 logger = logging.getLogger("colorize.cli")
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "pipeline" / "colorization.yaml"

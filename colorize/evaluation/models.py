@@ -16,8 +16,8 @@ import numpy as np
 
 from colorize.models import ColorizerModel, ColorizerSettings, get_spec, make_colorizer
 from colorize.models.propagation import propagation_config
-from colorize.propagation.frames import FrameSource
 from colorize.propagation import PropagationConfig
+from colorize.propagation.frames import FrameSource
 
 # What an evaluation compares when no model is named: the propagation colorizer (under the name the tables use)
 # and the naive baselines, all without weights.

@@ -19,7 +19,6 @@ import numpy as np
 from colorize.errors import ColorizeError, InputError
 from colorize.evaluation.datasets import Clip
 from colorize.evaluation.models import EvaluableModel, check_model_names, make_model
-from colorize.models import MissingWeightsError, get_spec
 from colorize.evaluation.protocol import ReferenceProtocol
 from colorize.metrics import (
     FID,
@@ -31,6 +30,7 @@ from colorize.metrics import (
     compute_temporal_flows,
     evaluate_video,
 )
+from colorize.models import MissingWeightsError, get_spec
 from colorize.utils.progress import progress
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ import numpy as np
 from colorize.errors import ColorizeError
 from colorize.models.base import Colorizer, ColorizerSettings, Conditions
 from colorize.models.registry import ModelSpec
-from colorize.propagation.frames import FrameSource, StreamColorizer, colorize_sequence
 from colorize.propagation import PropagationConfig
+from colorize.propagation.frames import FrameSource, StreamColorizer, colorize_sequence
 
 # model id -> (PropagationConfig.method, scene cuts on): the naive baselines carry colours straight across cuts
 METHODS = {"propagation": ("anchored", True), "gray": ("gray", False), "copy": ("copy", False),
@@ -31,7 +31,7 @@ def propagation_config(model_id: str, base: PropagationConfig | None = None) -> 
 
 
 class PropagationColorizer(Colorizer):
-    """:class:`colorize.propagation.frames.StreamColorizer` giving chroma; ``settings`` do not apply (CPU, no weights)."""
+    """:class:`colorize.propagation.StreamColorizer` giving chroma; ``settings`` do not apply (CPU, no weights)."""
 
     uses = frozenset({"reference"})
 
@@ -53,5 +53,5 @@ class PropagationColorizer(Colorizer):
 
     def colorize_clip(self, open_frames: FrameSource, references: dict[int, np.ndarray],
                       num_frames: int) -> Iterator[np.ndarray]:
-        """Every keyframe ``{index: (H, W, 3) uint8 RGB}`` used (:func:`colorize.propagation.frames.colorize_sequence`)."""
+        """Every keyframe ``{index: (H, W, 3) uint8 RGB}`` used (:func:`colorize.propagation.colorize_sequence`)."""
         return colorize_sequence(open_frames, references, num_frames, self.config)

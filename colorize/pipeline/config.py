@@ -5,7 +5,6 @@ from typing import Any
 
 from colorize.choices import DEVICES, GUIDANCE_SCALE, INFERENCE_STEPS, SEMANTIC_MODELS
 from colorize.config import ConfigError
-
 from colorize.geometry.depth import DEFAULT_DEPTH_MODEL
 from colorize.geometry.instances import SegmentTrackerConfig
 from colorize.geometry.segments import SegmentChromaConfig

@@ -1,13 +1,22 @@
-"""Reference-guided chroma propagation: keyframes' colours carried through a video by optical flow (and, with
+"""Reference-guided chroma propagation: keyframes' colors carried through a video by optical flow (and, with
 camera poses, by reprojection), and the driver that runs it over a clip or a live stream."""
 
 from colorize.propagation.anchored import AnchoredConfig, AnchoredPropagator
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.baselines import ChainPropagator, CopyPropagator, GrayPropagator
+from colorize.propagation.frames import (
+    FrameSource,
+    StreamColorizer,
+    colorize_frames,
+    colorize_sequence,
+    fit_reference,
+    plan_propagation,
+    propagate_chroma,
+)
 from colorize.propagation.keyframes import Reference, make_keyframe
 from colorize.propagation.prior import transfer_chroma
-from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
 from colorize.propagation.reprojection import ReprojectionConfig, ReprojectionPropagator
+from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
 from colorize.propagation.video import (
     METHODS,
     BackwardStore,
@@ -17,15 +26,6 @@ from colorize.propagation.video import (
     detect_shots,
     make_propagator,
     propagate_backward,
-)
-from colorize.propagation.frames import (
-    FrameSource,
-    StreamColorizer,
-    colorize_frames,
-    colorize_sequence,
-    fit_reference,
-    plan_propagation,
-    propagate_chroma,
 )
 
 __all__ = [

@@ -7,7 +7,6 @@ import pytest
 from skimage.metrics import peak_signal_noise_ratio
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_lab, rgb_to_luminance
-from colorize.propagation.frames import colorize_sequence
 from colorize.propagation import (
     AnchoredPropagator,
     BackwardStore,
@@ -27,6 +26,7 @@ from colorize.propagation import (
     propagate_backward,
     transfer_chroma,
 )
+from colorize.propagation.frames import colorize_sequence
 
 SIZE = (144, 176)  # carphone's own size, the working size of these tests
 CUT = 15
