@@ -37,7 +37,7 @@ class InferenceConfig:
     guidance_scale: float = GUIDANCE_SCALE  # classifier-free guidance of the prompt (1: off)
     temporal: bool = True  # run every model's output through colorize.temporal (False: --no-temporal)
     # The pipeline YAML's defaults: lookahead 8, each frame written once 8 more were seen, so a shot starts at its
-    # mean colour cast (benchmarks/temporal.py: bigbuckbunny CDC 1.08x the ground truth's, 1.36x frame by frame).
+    # mean color cast (benchmarks/temporal.py: bigbuckbunny CDC 1.08x the ground truth's, 1.36x frame by frame).
     stabilizer: StabilizerConfig = field(default_factory=lambda: PipelineConfig().stabilizer_config())
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
@@ -97,9 +97,9 @@ class EnhancedColorizationInference:
                       overwrite: bool = False) -> dict[str, Any]:
         """Colorize ``input_path`` into ``output_dir``; returns the run's report (also written as ``run.json``).
 
-        ``reference``: colour image of frame 0; ``keyframes``: a folder of images named by frame index. Models
+        ``reference``: color image of frame 0; ``keyframes``: a folder of images named by frame index. Models
         that take a reference get them; every model's output is anchored to them by the stabiliser.
-        ``ground_truth``: a colour video of the same frames (or ``"input"``) to score against (PSNR, SSIM).
+        ``ground_truth``: a color video of the same frames (or ``"input"``) to score against (PSNR, SSIM).
         """
         job = prepare(input_path, output_dir, reference, 0, keyframes, ground_truth, max_frames, overwrite)
         model_id = model_id or self.choose_model(job.info, bool(job.images))

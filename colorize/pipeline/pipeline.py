@@ -1,4 +1,4 @@
-"""``VideoColorizationPipeline``: a video and colour keyframes in, a colorized video and its report out."""
+"""``VideoColorizationPipeline``: a video and color keyframes in, a colorized video and its report out."""
 
 import logging
 import os

@@ -1,4 +1,4 @@
-"""The propagation driver: colour keyframes carried over a stream of frames (whole clips with keyframes anywhere,
+"""The propagation driver: color keyframes carried over a stream of frames (whole clips with keyframes anywhere,
 or a live stream from its first frame), shared by the video engine, the registry's propagation colorizer, the
 benchmarks and the evaluation."""
 
@@ -77,10 +77,10 @@ def plan_propagation(open_frames: FrameSource, references: dict[int, Reference],
 
 def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray], num_frames: int,
                       config: PropagationConfig | None = None) -> Iterator[np.ndarray]:
-    """Colorize ``num_frames`` frames from colour keyframes ``{index: (H, W, 3) uint8 RGB}`` (any size).
+    """Colorize ``num_frames`` frames from color keyframes ``{index: (H, W, 3) uint8 RGB}`` (any size).
 
     ``open_frames()`` must give the frames from the start each time it is called (it is called twice when a
-    keyframe lies after frame 0). Their colour is ignored. Yields (H, W, 3) uint8 RGB per frame.
+    keyframe lies after frame 0). Their color is ignored. Yields (H, W, 3) uint8 RGB per frame.
     """
     config = config or PropagationConfig()
     frames = iter(open_frames())
@@ -95,10 +95,10 @@ def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray
 
 
 class StreamColorizer:
-    """Colorizes a stream one frame per call from the colours of its first frame; state is kept between calls.
+    """Colorizes a stream one frame per call from the colors of its first frame; state is kept between calls.
 
-    ``reference``: (H, W, 3) uint8 RGB colours of the first frame (or a photo of a similar scene; any size).
-    Each call takes the next frame, (H, W, 3) RGB or (H, W) gray uint8 (its colour is ignored), and returns
+    ``reference``: (H, W, 3) uint8 RGB colors of the first frame (or a photo of a similar scene; any size).
+    Each call takes the next frame, (H, W, 3) RGB or (H, W) gray uint8 (its color is ignored), and returns
     (H, W, 3) uint8 RGB. A frame of another size than the last starts the stream over.
     """
 
@@ -123,9 +123,9 @@ class StreamColorizer:
 
 def colorize_frames(frames: Iterable[np.ndarray], reference: np.ndarray,
                     config: PropagationConfig | None = None) -> Iterator[np.ndarray]:
-    """Colorize a stream from the colours of its first frame (``reference``, (H, W, 3) uint8 RGB), one pass.
+    """Colorize a stream from the colors of its first frame (``reference``, (H, W, 3) uint8 RGB), one pass.
 
-    ``frames`` are (H, W, 3) RGB or (H, W) gray uint8; their colour is ignored. Yields (H, W, 3) uint8 RGB.
+    ``frames`` are (H, W, 3) RGB or (H, W) gray uint8; their color is ignored. Yields (H, W, 3) uint8 RGB.
     Memory does not grow with the number of frames.
     """
     colorizer = StreamColorizer(reference, config)
