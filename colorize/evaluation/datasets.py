@@ -4,11 +4,11 @@
   sequences it lists are used (the standard validation split); otherwise every sequence folder.
 - ``custom``: one folder per clip, ``<clip>/grayscale/*.png`` (the input) and ``<clip>/color/*.png`` (the ground
   truth), paired by file name.
-- ``videos``: a folder of colour video files; the ground truth is the video, the input its luminance.
+- ``videos``: a folder of color video files; the ground truth is the video, the input its luminance.
 
 Frames are (H, W, 3) uint8 RGB. The input frames are black and white (R = G = B, see :func:`to_input`): for
 ``davis_2017`` and ``videos`` the ground truth's CIE Lab L (:func:`colorize.color.rgb_to_luminance`) as 8-bit sRGB
-gray, for ``custom`` the grayscale files (any colour in them dropped the same way), so no colour information
+gray, for ``custom`` the grayscale files (any color in them dropped the same way), so no color information
 reaches a model. Image files are taken in natural order (``2.png`` before ``10.png``).
 
 A clip that cannot be read (unreadable video, missing sub-folder, mismatching file names) is still listed: its
@@ -45,7 +45,7 @@ DATASETS = ("davis_2017", "custom", "videos")
 LAYOUTS = {
     "davis_2017": "expected JPEGImages/480p/<sequence>/*.jpg",
     "custom": "expected <clip>/grayscale/*.png and <clip>/color/*.png",
-    "videos": f"expected colour video files ({', '.join(sorted(VIDEO_SUFFIXES))})",
+    "videos": f"expected color video files ({', '.join(sorted(VIDEO_SUFFIXES))})",
 }
 
 
@@ -55,7 +55,7 @@ class Clip:
 
     name: str
     open_input: FrameSource  # black-and-white input frames, (H, W, 3) uint8 with R = G = B
-    open_truth: FrameSource  # ground-truth colour frames, (H, W, 3) uint8 RGB
+    open_truth: FrameSource  # ground-truth color frames, (H, W, 3) uint8 RGB
     num_frames: int  # frames a pass yields (for videos: as the container reports it); 0 for an unreadable clip
     source: Path  # the file or folder the clip comes from
 

@@ -1,6 +1,6 @@
 """The models ``evaluate_models.py`` can compare: any id of the one model registry (:mod:`colorize.models`).
 
-An evaluable model colorizes a black-and-white clip given colour keyframes: it has a ``name``, a one-line
+An evaluable model colorizes a black-and-white clip given color keyframes: it has a ``name``, a one-line
 ``description`` and a ``colorize(open_frames, references, num_frames)`` method yielding (H, W, 3) uint8 RGB frames
 (see :class:`EvaluableModel`). :func:`make_model` builds a registered colorizer (an id, an alias such as
 ``anchored``, a hub id or a local folder) and wraps it in :class:`colorize.models.ColorizerModel`; models are built
@@ -30,7 +30,7 @@ class EvaluableModel(Protocol):
 
     def colorize(self, open_frames: FrameSource, references: dict[int, np.ndarray],
                  num_frames: int) -> Iterator[np.ndarray]:
-        """Colorize ``num_frames`` frames of ``open_frames()`` ((H, W, 3) uint8, R = G = B) from the colour
+        """Colorize ``num_frames`` frames of ``open_frames()`` ((H, W, 3) uint8, R = G = B) from the color
         keyframes ``{index: (H, W, 3) uint8 RGB}``; yield (H, W, 3) uint8 RGB frames in order.
 
         ``open_frames()`` starts a fresh pass each call, for models that read the clip more than once.

@@ -67,7 +67,7 @@ def plot_metric_bars(summary: dict, columns: list[tuple[str, str]], folder: Path
 def plot_psnr_over_frames(evaluation: Evaluation, folder: Path) -> list[Path]:
     """``folder/psnr_<clip>.png`` per clip with a result: PSNR of each frame, one line per model.
 
-    Reference frames (given in true colour, often a perfect or infinite PSNR) are drawn as dotted vertical lines and
+    Reference frames (given in true color, often a perfect or infinite PSNR) are drawn as dotted vertical lines and
     left out of the lines. Returns the files written.
     """
     written = []
@@ -84,7 +84,7 @@ def plot_psnr_over_frames(evaluation: Evaluation, folder: Path) -> list[Path]:
             axes.plot(np.arange(len(values)), values, label=run.model, linewidth=1.2, marker="o", markersize=2)
         for index in runs[0].reference_frames:
             axes.axvline(index, color="gray", linestyle=":", linewidth=1)
-        axes.set_xlabel("frame index (dotted: reference frames in true colour)")
+        axes.set_xlabel("frame index (dotted: reference frames in true color)")
         axes.set_ylabel("PSNR (dB)")
         axes.set_title(f"{clip}: PSNR per frame", fontsize=10)
         axes.legend(fontsize=8)

@@ -1,4 +1,4 @@
-"""Which frames a model gets in their true colours during an evaluation."""
+"""Which frames a model gets in their true colors during an evaluation."""
 
 import re
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from colorize.errors import InputError
 
 @dataclass(frozen=True)
 class ReferenceProtocol:
-    """Frames a model gets in true colour: frame 0 only (``every=None``), or frames 0, K, 2K, ... (``every=K``)."""
+    """Frames a model gets in true color: frame 0 only (``every=None``), or frames 0, K, 2K, ... (``every=K``)."""
 
     every: int | None = None
 

@@ -157,8 +157,8 @@ def summary_markdown(summary: dict) -> str:
                 for key, _, spec in SUMMARY_COLUMNS]
     lines += ["| *ground truth* | | " + " | ".join(gt_cells) + " |", ""]
     lines += ["Means over the clips each model colorized (clips: succeeded/total). Reference frames, given to the "
-              "model in true colour, are left out of PSNR, SSIM and LPIPS. ↑ / ↓: higher / lower is better; bold: "
-              "best. CF: colorfulness (Hasler & Süsstrunk); ΔCF: |CF − CF of the ground truth|; CDC: colour "
+              "model in true color, are left out of PSNR, SSIM and LPIPS. ↑ / ↓: higher / lower is better; bold: "
+              "best. CF: colorfulness (Hasler & Süsstrunk); ΔCF: |CF − CF of the ground truth|; CDC: color "
               "distribution consistency (TCVC); warp error: Lai et al. 2018, mean over RGB on [0, 1]; the "
               "*ground truth* row is each temporal metric's natural level. FPS: frames / seconds of colorization "
               "(decoding excluded); peak memory: maximum over clips.", ""]

@@ -1,4 +1,4 @@
-"""Evaluate models × clips: colorize every clip from its true colours at the reference frames, score, measure cost.
+"""Evaluate models × clips: colorize every clip from its true colors at the reference frames, score, measure cost.
 
 Per clip, the ground truth and the black-and-white input are read once (one clip in memory at a time), the reference
 flows for the temporal metrics are computed once on the ground truth and shared by every model, and each model
@@ -89,7 +89,7 @@ def evaluate(clips: Sequence[Clip], models: Sequence[str | EvaluableModel], *,
     Args:
         clips: from :func:`~colorize.evaluation.datasets.load_dataset`.
         models: ids of the model registry (see :func:`colorize.models.get_spec`) or model objects.
-        reference: ``"first"`` (frame 0's true colours), ``"keyframes:K"`` or a :class:`ReferenceProtocol`.
+        reference: ``"first"`` (frame 0's true colors), ``"keyframes:K"`` or a :class:`ReferenceProtocol`.
         device: ``"cpu"`` or ``"cuda"``, for the models, SSIM, LPIPS, FID and the cost meter.
         lpips_weights: torchvision's ``alexnet-owt-7be5be79.pth`` or its folder; default: the torch hub cache.
         fid_weights: torch-fidelity's Inception weights or their folder; default: the torch hub cache.

@@ -2,7 +2,7 @@
 
 A colorizer never changes the luminance: it gets L (CIE Lab, raw scaling, L in [0, 100]) for a batch of frames and
 returns only the chroma ab (a, b in about [-128, 127]) at the same size; :func:`colorize.color.compose_lab` puts the
-two together. Optional conditions (a colour reference, depth, a semantic mask) go in :class:`Conditions`.
+two together. Optional conditions (a color reference, depth, a semantic mask) go in :class:`Conditions`.
 """
 
 import logging
@@ -38,7 +38,7 @@ class ColorizerSettings:
     seed: int = 0  # every frame starts from the same noise: reproducible, and less flicker between frames
     batch_size: int = 4  # frames generated together
     resolution: int = 512  # generation size: longer side in px, rounded to a multiple of 64
-    prompt: str = "a natural colour photograph, realistic colours"
+    prompt: str = "a natural color photograph, realistic colors"
     negative_prompt: str = "black and white, grayscale, monochrome, sepia, desaturated"
 
     def __post_init__(self) -> None:
@@ -76,7 +76,7 @@ def torch_dtype(mixed_precision: str, device: str) -> "torch.dtype":
 class Conditions:
     """Optional inputs besides the luminance; a colorizer uses those it lists in ``Colorizer.uses``."""
 
-    reference: np.ndarray | None = None  # (H, W, 3) uint8 RGB: colours of the batch's first frame (or similar scene)
+    reference: np.ndarray | None = None  # (H, W, 3) uint8 RGB: colors of the batch's first frame (or similar scene)
     depth: np.ndarray | None = None  # (N, H, W) float32, larger is farther, any scale
     semantic: np.ndarray | None = None  # (N, H, W) int32 class index per pixel
 
@@ -92,7 +92,7 @@ class ModelNeeds:
     weights: bool  # weights must be on disk (Hugging Face cache, a local folder or a checkpoint)
     gpu: str  # "no" | "recommended" | "required"
     memory_gib: float | None  # GPU memory at 512 px in fp16 (float32 needs about twice as much); None: unknown
-    reference: bool = False  # needs a colour reference frame (keyframe propagation)
+    reference: bool = False  # needs a color reference frame (keyframe propagation)
 
 
 class Colorizer(ABC):
@@ -110,10 +110,10 @@ class Colorizer(ABC):
 
     def colorize_clip(self, open_frames: Callable[[], Iterable[np.ndarray]], references: dict[int, np.ndarray],
                       num_frames: int) -> Iterator[np.ndarray] | None:
-        """A whole clip from colour keyframes ``{index: (H, W, 3) uint8 RGB}``: (H, W, 3) uint8 RGB frames.
+        """A whole clip from color keyframes ``{index: (H, W, 3) uint8 RGB}``: (H, W, 3) uint8 RGB frames.
 
         For colorizers that use keyframes anywhere in the clip (keyframe propagation). The default, None, means
-        the caller streams the frames through :meth:`colorize` with frame 0's colours
+        the caller streams the frames through :meth:`colorize` with frame 0's colors
         (:class:`colorize.models.ColorizerModel` does).
         """
         return None

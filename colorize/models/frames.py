@@ -14,9 +14,9 @@ logger = logging.getLogger(__name__)
 
 def batched_chroma(colorizer: Colorizer, frames: Iterable[np.ndarray],
                    reference: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Run ``colorizer`` over a stream of (H, W, 3) uint8 frames (their colour is ignored) ``batch_size`` at a time.
+    """Run ``colorizer`` over a stream of (H, W, 3) uint8 frames (their color is ignored) ``batch_size`` at a time.
 
-    ``reference``: (H, W, 3) uint8 RGB colours of the first frame, given with the first batch only. Yields each
+    ``reference``: (H, W, 3) uint8 RGB colors of the first frame, given with the first batch only. Yields each
     frame's (H, W) L in [0, 100] and (H, W, 2) float32 ab.
     """
     frames = iter(frames)
@@ -51,6 +51,6 @@ class ColorizerModel:
         if clip is not None:
             return clip
         if set(references) - {0}:
-            logger.warning("%s uses only frame 0's colours; reference frames %s are not used", self.name,
+            logger.warning("%s uses only frame 0's colors; reference frames %s are not used", self.name,
                            sorted(set(references) - {0}))
         return colorize_rgb(self.colorizer, itertools.islice(open_frames(), num_frames), references.get(0))

@@ -3,7 +3,7 @@
 
 Successive ``colorize`` calls continue one stream (state is kept); a call whose conditions carry a ``reference``
 starts a new one from it. ``colorize_clip`` uses keyframes anywhere in the clip (shots, backward pass). It runs on
-the CPU (OpenCV optical flow) and needs no weights, but it needs a colour reference.
+the CPU (OpenCV optical flow) and needs no weights, but it needs a color reference.
 """
 
 import dataclasses
@@ -17,7 +17,7 @@ from colorize.models.registry import ModelSpec
 from colorize.propagation import PropagationConfig
 from colorize.propagation.frames import FrameSource, StreamColorizer, colorize_sequence
 
-# model id -> (PropagationConfig.method, scene cuts on): the naive baselines carry colours straight across cuts
+# model id -> (PropagationConfig.method, scene cuts on): the naive baselines carry colors straight across cuts
 METHODS = {"propagation": ("anchored", True), "gray": ("gray", False), "copy": ("copy", False),
            "chain": ("chain", False)}
 
@@ -47,8 +47,8 @@ class PropagationColorizer(Colorizer):
         if conditions.reference is not None:
             self._stream = StreamColorizer(conditions.reference, self.config)
         if self._stream is None:
-            raise ColorizeError(f"{self.name} needs a colour reference: pass Conditions(reference=...) with the "
-                                "first frames (a colour image of the first frame, or of a similar scene)")
+            raise ColorizeError(f"{self.name} needs a color reference: pass Conditions(reference=...) with the "
+                                "first frames (a color image of the first frame, or of a similar scene)")
         return np.stack([self._stream.chroma(frame) for frame in lum])
 
     def colorize_clip(self, open_frames: FrameSource, references: dict[int, np.ndarray],

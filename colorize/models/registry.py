@@ -61,7 +61,7 @@ _PROPAGATION = "colorize.models.propagation:PropagationColorizer"
 _CPU_ONLY = ModelNeeds(weights=False, gpu="no", memory_gib=0.0, reference=True)
 BUILTIN_SPECS = (
     ModelSpec("propagation", "propagation",
-              "anchored keyframe propagation with scene cuts: the keyframes' colours carried along the video by "
+              "anchored keyframe propagation with scene cuts: the keyframes' colors carried along the video by "
               "optical flow (this project, CPU)",
               _PROPAGATION, _CPU_ONLY, quality="high", speed="fast", memory="low", aliases=("anchored",)),
     ModelSpec("stable_diffusion_inpaint", "diffusion",
@@ -88,7 +88,7 @@ BUILTIN_SPECS = (
               ModelNeeds(weights=True, gpu="no", memory_gib=None),  # 0.5 M parameters by default; not measured
               quality="medium", speed="fast", memory="low", how_to_get=_UNET_HOW_TO_GET),
     # The naive baselines every evaluation compares against; none of them is aware of scene cuts.
-    ModelSpec("gray", "baseline", "no colour: the input luminance alone (baseline)", _PROPAGATION, _CPU_ONLY,
+    ModelSpec("gray", "baseline", "no color: the input luminance alone (baseline)", _PROPAGATION, _CPU_ONLY,
               quality="low", speed="fast", memory="low"),
     ModelSpec("copy", "baseline", "keyframe chroma copied unchanged onto later frames (baseline)", _PROPAGATION,
               _CPU_ONLY, quality="low", speed="fast", memory="low"),

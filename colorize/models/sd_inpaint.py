@@ -1,7 +1,7 @@
 """``stable_diffusion_inpaint``: Stable Diffusion 1.5 inpainting repaints the whole frame from its noised gray version.
 
 The mask covers the whole frame and generation starts from the gray frame's latents noised to ``settings.strength``,
-so the layout of the frame survives while the colours are generated; only their chroma is kept
+so the layout of the frame survives while the colors are generated; only their chroma is kept
 (:mod:`colorize.models.diffusion`).
 """
 

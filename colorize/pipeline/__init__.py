@@ -1,4 +1,4 @@
-"""The standalone colorization pipeline: video + colour keyframes in, colorized video and report out."""
+"""The standalone colorization pipeline: video + color keyframes in, colorized video and report out."""
 
 from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.pipeline import VideoColorizationPipeline

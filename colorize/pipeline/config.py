@@ -44,7 +44,7 @@ class GeometryConfig:
     run_vipe: bool = True  # run `vipe infer` first when the video has no output there and ViPE is installed
     depth_model: str = DEFAULT_DEPTH_MODEL  # depth-model: a transformers depth-estimation model id or folder
     fov_degrees: float = 60.0  # horizontal field of view assumed where no intrinsics are known
-    depth_maps: bool = True  # depth_maps/: 16-bit PNG per frame, colour-mapped previews, camera files
+    depth_maps: bool = True  # depth_maps/: 16-bit PNG per frame, color-mapped previews, camera files
     point_cloud_every: int = 10  # point_clouds/: a PLY of every n-th frame, at the working size (0: none)
 
     def __post_init__(self) -> None:

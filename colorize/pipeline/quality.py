@@ -1,4 +1,4 @@
-"""Quality figures of a run against known true colours: PSNR and SSIM per frame, summarised for run.json."""
+"""Quality figures of a run against known true colors: PSNR and SSIM per frame, summarised for run.json."""
 
 import numpy as np
 
@@ -8,8 +8,8 @@ from colorize.metrics import psnr, ssim
 class QualityMeter:
     """Accumulates per-frame PSNR (dB) and SSIM of the output against the ground truth.
 
-    Keyframe frames (whose colours were given) are reported separately too: averages over the other frames
-    say how well colours were *propagated*.
+    Keyframe frames (whose colors were given) are reported separately too: averages over the other frames
+    say how well colors were *propagated*.
     """
 
     def __init__(self, keyframes: set[int], device: str = "cpu") -> None:

@@ -1,4 +1,4 @@
-"""What every program shares around a run: its colour references and ground-truth check, the quality meter, and
+"""What every program shares around a run: its color references and ground-truth check, the quality meter, and
 the frame loop (chroma per frame, then composing, scoring and writing the outputs).
 
 ``write_frames`` runs a colorizer's chroma (``chroma(index, L)``) on this thread and hands each frame to an output
@@ -124,7 +124,7 @@ def to_rgb(image: np.ndarray, channel_order: str) -> np.ndarray:
 def collect_references(reference: ImageLike | None, reference_frame: int,
                        keyframes: dict[int, ImageLike] | str | os.PathLike | None,
                        num_frames: int) -> dict[int, np.ndarray]:
-    """Frame index -> (H, W, 3) uint8 RGB colour image, from ``reference`` (the image of ``reference_frame``) and
+    """Frame index -> (H, W, 3) uint8 RGB color image, from ``reference`` (the image of ``reference_frame``) and
     ``keyframes`` (a folder of images named by frame index, or a dict); indices are checked against the video's
     length. Empty when neither is given."""
     sources: dict[int, ImageLike] = {}
@@ -140,7 +140,7 @@ def collect_references(reference: ImageLike | None, reference_frame: int,
 
 
 def quality_meter(keyframes: set[int], device: str = "cpu") -> "QualityMeter":
-    """Scores against the true colours (SSIM on ``device``). Imported only when scoring: the metrics pull in torch and
+    """Scores against the true colors (SSIM on ``device``). Imported only when scoring: the metrics pull in torch and
     torchmetrics (seconds and ~0.7 GB at start-up)."""
     from colorize.pipeline.quality import QualityMeter
 

@@ -14,8 +14,8 @@ What each geometry source gives (all at the working size, ``propagation.max_side
 ``semantic``: class labels per frame (``semantic_masks/``); the connected components of each class tracked over the
 shot by optical flow (:class:`~colorize.geometry.SegmentTracker`: segment ids, ``VideoFrame.semantic_segments``), and
 each tracked segment's mean chroma held to its running mean (:class:`~colorize.geometry.SegmentChroma`), so two
-objects of one class keep their own colours. Both restart at every scene cut and keyframe. Point clouds carry the
-output colours and, with segmentation on, the class labels.
+objects of one class keep their own colors. Both restart at every scene cut and keyframe. Point clouds carry the
+output colors and, with segmentation on, the class labels.
 """
 
 import logging

@@ -16,15 +16,15 @@ Per frame t (all at working resolution, luminance on the uint8 scale):
    is used if it explains the frame. What neither explains at all (a *hole*: total confidence under
    ``fill_below``, and a chain error beyond what a shifted texture gives, ``fill_texture`` times the local
    gradient energy) is filled edge-aware from the rest of the frame (``fill``; the spread runs at ``fill_side``
-   px; about 2 ms a 640x360 frame with the hole test): uncovered background then takes its neighbours' colours
+   px; about 2 ms a 640x360 frame with the hole test): uncovered background then takes its neighbours' colors
    instead of the occluder's that the flow drags in. Full clips at 640 px, fill on vs off: bigbuckbunny 32.62
    vs 32.18 dB, bikes 32.89 vs 32.87, carphone 37.58 vs 37.57; carphone at its native 176x144 (frames 1-39):
-   38.73 vs 38.74. The filled colours must be carried: filling the output alone gains nothing (bigbuckbunny
+   38.73 vs 38.74. The filled colors must be carried: filling the output alone gains nothing (bigbuckbunny
    32.18); later frames re-trust them. Without the texture test 5 % of that sharp native frame counted as
-   holes (37.42 dB); a wider hole threshold (0.1) fills pixels whose chained colour was the better guess
+   holes (37.42 dB); a wider hole threshold (0.1) fills pixels whose chained color was the better guess
    (bigbuckbunny 31.90).
    The previous output is only as trustworthy as the chain that made it: its confidence is scaled by the
-   carried confidence of the previous step to the power ``chain_decay``, so a colour guessed once (new content,
+   carried confidence of the previous step to the power ``chain_decay``, so a color guessed once (new content,
    with no keyframe match) is not re-trusted as if fresh at every later step. Full clips, 640 px, decay 0.5
    against none: bigbuckbunny 32.18 vs 32.03 (0.25: 32.11; 1: 31.72), bikes and carphone unchanged (32.87, 37.57).
    A map that folds over itself or collapses a region (area ratio, the determinant of its Jacobian, below
@@ -197,7 +197,7 @@ class AnchoredPropagator(ChromaPropagator):
     def _hole_weight(self, total: np.ndarray, chain_error: np.ndarray, lum: Structure) -> np.ndarray | None:
         """(H, W) weight of the propagated chroma against the fill: below 1 only at holes, pixels whose total
         confidence is under ``fill_below`` and whose chain error exceeds ``fill_texture`` times the local gradient
-        energy (a merely shifted texture mismatches by about that much: no hole, the chained colour is right).
+        energy (a merely shifted texture mismatches by about that much: no hole, the chained color is right).
         Gradients count up to ``_EDGE_CLIP`` each, so the outline of an occluder does not make the strip it uncovers
         look textured. None where there is no hole."""
         cfg = self.config

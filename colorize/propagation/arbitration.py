@@ -4,7 +4,7 @@ Each candidate carries the luminance its chroma came with: copying, the keyframe
 keyframe's warped frame to frame together with its chroma (so it blurs and drifts exactly as the chained chroma does);
 the anchored output, the keyframe's through its map blended with its own chained fallback's by the same weights. The
 candidate whose carried luminance explains the frame's luminance and gradients best over a region wins there, by a
-margin over the anchored output. Only the input luminance and the keyframe are used, never the true colours.
+margin over the anchored output. Only the input luminance and the keyframe are used, never the true colors.
 """
 
 import cv2

@@ -59,7 +59,7 @@ def transfer_chroma(target_lum8: np.ndarray, ref_lum8: np.ndarray, ref_ab: np.nd
     confidence = np.clip(blurred_count.ravel()[target_cells] / (count.sum() / count.size + 1e-6), 0.0, 1.0)
     target_histogram = np.bincount(target_cells.ravel(), minlength=count.size) / target_cells.size
     strength = float(np.sum(np.sqrt(count / count.sum() * target_histogram))) ** 2
-    logger.debug("colour prior strength %.2f", strength)
+    logger.debug("color prior strength %.2f", strength)
     cast = colour_cast(ref_ab) if other_shot else np.zeros(2, np.float32)
     content = edge_aware_fill(ab, confidence, target_lum8, lambda_=400.0) - cast
     return cast + (strength**2 if other_shot else strength) * content

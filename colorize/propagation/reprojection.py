@@ -1,4 +1,4 @@
-"""3D-guided propagation: the keyframe's chroma lifted to a coloured world-space point cloud and splatted into
+"""3D-guided propagation: the keyframe's chroma lifted to a colored world-space point cloud and splatted into
 every new frame, as a candidate beside the flow propagator's output.
 
 Per frame (working resolution, luminance on the uint8 scale):
@@ -99,7 +99,7 @@ class ReprojectionPropagator(ChromaPropagator):
 
         The z-buffer picks, per pixel, the keyframe point it sees; the keyframe is then sampled bilinearly at that
         point's keyframe pixel shifted by the pixel's offset from the point's projection (sub-pixel accuracy
-        that taking the point's own colour would lose).
+        that taking the point's own color would lose).
         """
         cfg = self.config
         pixels, depth = project(self._points, view)

@@ -3,8 +3,8 @@
 Frames are fed in order to :class:`ForwardPropagation`, which keeps only the current state, so memory does
 not grow with the video. Frames that have a keyframe *later* in their shot also get a backward pass
 (:func:`propagate_backward`, over luminance kept in a disk-backed array), and the two directions are
-blended by confidence and temporal distance. No colour crosses a scene cut: a shot without any keyframe
-gets a pseudo-keyframe on its first frame from the global colour prior of the nearest keyframe.
+blended by confidence and temporal distance. No color crosses a scene cut: a shot without any keyframe
+gets a pseudo-keyframe on its first frame from the global color prior of the nearest keyframe.
 
 With camera ``views`` (frame index -> :class:`~colorize.geometry.CameraView` at the working size, e.g. from ViPE
 or a depth folder) every pass uses :class:`~colorize.propagation.ReprojectionPropagator` around the configured flow
@@ -118,7 +118,7 @@ def propagate_backward(lum8_frames: np.ndarray, keyframes: dict[int, Keyframe], 
 class ForwardPropagation:
     """Online colorization of a luminance stream: call with each frame's (H, W) uint8 luminance in order.
 
-    ``references`` maps frame index -> :class:`Reference` (a colour image for that frame, or a photo of a
+    ``references`` maps frame index -> :class:`Reference` (a color image for that frame, or a photo of a
     similar scene). ``shot_starts`` (from :func:`detect_shots`) is used when known; otherwise cuts are
     detected online. ``backward`` holds a backward pass to blend with, if one was run. ``views``: camera views
     for 3D guidance (see :func:`make_propagator`).
@@ -169,7 +169,7 @@ class ForwardPropagation:
             return self.backward[t]
         if forward is not None:
             return forward
-        # A new shot with no keyframe anywhere in it: never carry colours over the cut.
+        # A new shot with no keyframe anywhere in it: never carry colors over the cut.
         keyframe = self._prior_keyframe(t, lum8)
         self._active, self._last_key = True, t
         return self._propagator.reset(keyframe)
@@ -192,9 +192,9 @@ class ForwardPropagation:
 
     def _prior_keyframe(self, t: int, lum8: np.ndarray) -> Keyframe:
         nearest = min(self.references, key=lambda k: abs(k - t))
-        logger.warning("frame %d starts a shot with no keyframe: colours come from the global prior of the "
-                       "keyframe at frame %d (supply a keyframe in this shot for exact colours)", t, nearest)
+        logger.warning("frame %d starts a shot with no keyframe: colors come from the global prior of the "
+                       "keyframe at frame %d (supply a keyframe in this shot for exact colors)", t, nearest)
         # The reference itself, not its keyframe: for a photo, that keyframe is already a weakened match, and matching
-        # it again left bikes' later shots a third as colourful (photo protocol: colourfulness 2.4 vs 7.4, GT 14.7).
+        # it again left bikes' later shots a third as colorful (photo protocol: colorfulness 2.4 vs 7.4, GT 14.7).
         self.keyframes[t] = make_keyframe(t, lum8, self.references[nearest], other_shot=True)
         return self.keyframes[t]

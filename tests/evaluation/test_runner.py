@@ -108,7 +108,7 @@ def test_model_that_cannot_be_built(clips, helpers, monkeypatch):
     assert result.runs[0].error == "model not built: weights for magic not found"
 
 
-def test_models_see_luminance_and_reference_colours_only(clips, helpers):
+def test_models_see_luminance_and_reference_colors_only(clips, helpers):
     class Spy:
         name, description = "spy", "records what it is given"
 

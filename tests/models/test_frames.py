@@ -39,4 +39,4 @@ def test_evaluation_adapter(carphone_frames, caplog):
     with caplog.at_level(logging.WARNING):
         frames = list(model.colorize(lambda: iter(carphone_frames), {0: carphone_frames[0], 2: carphone_frames[2]}, 3))
     assert len(frames) == 3 and model.colorizer.calls == [(2, True), (1, False)]
-    assert "rec uses only frame 0's colours; reference frames [2] are not used" in caplog.text
+    assert "rec uses only frame 0's colors; reference frames [2] are not used" in caplog.text

@@ -15,7 +15,7 @@ def test_same_frames_as_the_pipeline(carphone_frames):
     assert colorizer.device == "cpu" and colorizer.memory_bytes() == 0
     ours = np.stack(list(colorize_rgb(colorizer, frames, reference=frames[0])))
     np.testing.assert_array_equal(ours, np.stack(list(colorize_frames(frames, frames[0]))))
-    # The reference frame itself comes back in its true colours (carphone: PSNR-level agreement).
+    # The reference frame itself comes back in its true colors (carphone: PSNR-level agreement).
     assert np.abs(ours[0].astype(int) - frames[0]).mean() < 2
 
 
@@ -30,5 +30,5 @@ def test_state_is_kept_between_calls(carphone_frames):
 
 
 def test_needs_a_reference():
-    with pytest.raises(ColorizeError, match="propagation needs a colour reference"):
+    with pytest.raises(ColorizeError, match="propagation needs a color reference"):
         make_colorizer("propagation").colorize(np.full((1, 8, 8), 50.0, np.float32))

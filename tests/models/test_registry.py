@@ -115,7 +115,7 @@ def test_custom_unet_checkpoint_file(model_registry, tmp_path):
     ({"entry_point": "a:b"}, "'id' must be a non-empty string"),
     ({"id": "x", "entry_point": "a:b", "checkpoint": "c"}, "give one of 'entry_point' .* not both"),
     ({"id": "x", "entry_point": "no colon"}, "entry_point must look like package.module:factory"),
-    ({"id": "x", "entry_point": "a:b", "colour": 1}, "unknown key\\(s\\) colour"),
+    ({"id": "x", "entry_point": "a:b", "color": 1}, "unknown key\\(s\\) color"),
     ({"id": "x", "entry_point": "a:b", "speed": "warp"}, "speed must be one of slow, medium, fast"),
     ({"id": "x", "entry_point": "a:b", "gpu": "maybe"}, "gpu must be one of no, recommended, required"),
     ({"id": "x", "entry_point": "a:b", "memory_gib": "lots"}, "memory_gib must be a number"),

@@ -77,6 +77,6 @@ def test_mismatched_weights_are_refused(model, tmp_path):
     (path / "config.json").write_text(json.dumps({**config, "base_channels": 4}))
     with pytest.raises(ColorizeError, match="does not fit its config"):
         UNet.from_pretrained(path)
-    (path / "config.json").write_text(json.dumps({**config, "colour": 1}))
+    (path / "config.json").write_text(json.dumps({**config, "color": 1}))
     with pytest.raises(ColorizeError, match="unknown key"):
         UNet.from_pretrained(path)

@@ -28,7 +28,7 @@ def _sha(path) -> str:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, clip_with_tone, decoded_clip):
-    """One full run with frame 0's true colours as reference and the input as ground truth."""
+    """One full run with frame 0's true colors as reference and the input as ground truth."""
     out = tmp_path_factory.mktemp("run") / "out"
     before = _sha(clip_with_tone)
     final = VideoColorizationPipeline(output_dir=out, device="cpu").process_video(
@@ -128,7 +128,7 @@ def test_keyframe_folder_and_resized_reference(tmp_path, clip_with_tone, decoded
     ({}, ColorizeError, "--reference"),
     ({"keyframes": {99: np.zeros((144, 176, 3), np.uint8)}}, InputError, "outside the video"),
 ])
-def test_bad_colour_sources(tmp_path, clip_with_tone, kwargs, error, message, empty_cache):
+def test_bad_color_sources(tmp_path, clip_with_tone, kwargs, error, message, empty_cache):
     with pytest.raises(error, match=message):
         VideoColorizationPipeline(output_dir=tmp_path / "out").process_video(clip_with_tone, **kwargs)
     assert not (tmp_path / "out").exists()

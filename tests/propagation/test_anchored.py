@@ -132,9 +132,9 @@ def _square_uncovering(t: int, height: int = 96, width: int = 128, side: int = 2
     return lum.astype(np.uint8), ab
 
 
-def test_fill_gives_uncovered_background_its_neighbours_colour():
+def test_fill_gives_uncovered_background_its_neighbours_color():
     # The flow drags the square's red into the strip it uncovers; no keyframe pixel matches there either. The hole
-    # fill takes the colour of the background around it instead (it does not cross the square's edge). With the
+    # fill takes the color of the background around it instead (it does not cross the square's edge). With the
     # ``medium`` flow, which smooths the square's motion into the strip; the default ``fine`` flow leaves no hole in
     # this scene (0.37 in the strip with or without the fill).
     frames = [_square_uncovering(t) for t in range(9)]

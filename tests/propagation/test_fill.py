@@ -46,7 +46,7 @@ def test_hole_is_filled_from_its_own_side_of_the_edge(low, high, atol):
     np.testing.assert_array_equal(out[weight == 1], truth[weight == 1])
 
 
-def test_hole_next_to_an_edge_does_not_take_the_nearer_colour_across_it():
+def test_hole_next_to_an_edge_does_not_take_the_nearer_color_across_it():
     # The hole's pixels are 1-10 px from the other region but 10+ px from confident pixels of their own.
     lum8, truth = _two_regions()
     weight = np.ones(lum8.shape, np.float32)

@@ -1,4 +1,4 @@
-"""References (colour images at working size) and keyframes: exact chroma for the same frame, prior otherwise."""
+"""References (color images at working size) and keyframes: exact chroma for the same frame, prior otherwise."""
 
 import logging
 from fractions import Fraction
@@ -59,7 +59,7 @@ def test_other_photo_goes_through_the_prior(carphone_frames, colorize_caplog):
     np.testing.assert_array_equal(keyframe.ab, transfer_chroma(frame_lum8, other.lum8, other.ab))
     np.testing.assert_array_equal(keyframe.lum8, frame_lum8)
     assert keyframe.index == 7
-    assert any("frame 7" in record.getMessage() and "global colour matching" in record.getMessage()
+    assert any("frame 7" in record.getMessage() and "global color matching" in record.getMessage()
                and record.levelno == logging.INFO for record in colorize_caplog.records)
 
 

@@ -1,4 +1,4 @@
-"""Global colour prior (luminance/texture statistics matching) from an exemplar photo."""
+"""Global color prior (luminance/texture statistics matching) from an exemplar photo."""
 
 import re
 
@@ -68,7 +68,7 @@ def test_uniform_exemplar_chroma_is_reproduced():
 
 
 def _strengths(records) -> list[float]:
-    found = [re.fullmatch(r"colour prior strength ([0-9.]+)", r.getMessage()) for r in records
+    found = [re.fullmatch(r"color prior strength ([0-9.]+)", r.getMessage()) for r in records
              if r.name == "colorize.propagation.prior"]
     return [float(match.group(1)) for match in found if match]
 
@@ -99,7 +99,7 @@ def test_strength_follows_how_alike_exemplar_and_target_are(target, colorize_cap
 @pytest.mark.parametrize("target, exemplar", [("astronaut", "chelsea"), ("chelsea", "astronaut"),
                                               ("coffee", "astronaut")])
 def test_other_shot_carries_a_shared_white_balance(target, exemplar):
-    warm = 8.0 * _DAYLIGHT_AXIS  # the grade: every colour moved 8 ab units along the daylight axis
+    warm = 8.0 * _DAYLIGHT_AXIS  # the grade: every color moved 8 ab units along the daylight axis
     lum, lum8, ab = _lab_parts(getattr(skimage.data, target)())
     _, ref_lum8, ref_ab = _lab_parts(getattr(skimage.data, exemplar)())
     truth = compose_lab(lum, ab + warm)
@@ -112,7 +112,7 @@ def test_other_shot_carries_a_shared_white_balance(target, exemplar):
     np.testing.assert_allclose(colour_cast(kept), cast, atol=0.15 * np.abs(cast).max())
 
 
-def test_colour_cast_is_the_mean_along_the_daylight_axis():
+def test_color_cast_is_the_mean_along_the_daylight_axis():
     np.testing.assert_allclose(np.hypot(*_DAYLIGHT_AXIS), 1.0, rtol=1e-6)
     ab = np.zeros((4, 6, 2), np.float32)
     ab[:2] = (5.0, 10.0)  # half the picture tinted, half neutral

@@ -20,7 +20,7 @@ def test_reprojection_into_a_later_frame_matches_its_true_chroma(synthetic_video
     ab, trust = propagator.reproject(lums[40], synthetic_video.views[40])
     trusted = trust > 0.5
     assert trusted.mean() > 0.5
-    assert np.abs(ab - labs[40][..., 1:])[trusted].mean() < 2.0  # ab units; cell colours differ by tens
+    assert np.abs(ab - labs[40][..., 1:])[trusted].mean() < 2.0  # ab units; cell colors differ by tens
 
 
 def test_depth_test_rejects_a_surface_that_moved(synthetic_video, synthetic_lab):

@@ -80,12 +80,12 @@ def test_forward_propagation_needs_a_reference():
         ForwardPropagation(PropagationConfig(), {})
 
 
-# ---------------------------------------------------------------- scene cuts: never carry colours across
+# ---------------------------------------------------------------- scene cuts: never carry colors across
 def test_detect_shots_on_two_clips(two_shots):
     assert detect_shots(two_shots[1]) == [0, CUT]
 
 
-def test_no_colour_crosses_a_cut(two_shots, colorize_caplog):
+def test_no_color_crosses_a_cut(two_shots, colorize_caplog):
     frames, lum8 = two_shots
     reference = Reference.from_rgb(frames[0], SIZE)
     propagation, steps = _forward(lum8, {0: reference})
@@ -94,7 +94,7 @@ def test_no_colour_crosses_a_cut(two_shots, colorize_caplog):
     assert any(record.levelno == logging.WARNING and message in record.getMessage()
                for record in colorize_caplog.records)
     # The new shot starts from the global prior of the reference, with the video's white balance kept, not from
-    # warped colours.
+    # warped colors.
     expected = transfer_chroma(lum8[CUT], reference.lum8, reference.ab, other_shot=True)
     np.testing.assert_array_equal(steps[CUT].ab, expected)
     assert CUT in propagation.keyframes
@@ -108,7 +108,7 @@ def test_no_colour_crosses_a_cut(two_shots, colorize_caplog):
         np.testing.assert_array_equal(steps_altered[t].ab, steps[t].ab)
 
 
-def test_without_cut_detection_colours_do_cross(two_shots):
+def test_without_cut_detection_colors_do_cross(two_shots):
     # The contrast that makes the test above meaningful: with detection off, frames after 15 depend on 1..14.
     frames, lum8 = two_shots
     reference = Reference.from_rgb(frames[0], SIZE)
