@@ -14,8 +14,8 @@ from colorize.choices import GUIDANCE_SCALE, INFERENCE_STEPS
 from colorize.errors import ColorizeError, InputError
 from colorize.inference.batch import Processes, process_state, run_batch
 from colorize.io import VideoInfo
-from colorize.models import Colorizer, ColorizerSettings, make_colorizer
-from colorize.models.propagation import METHODS, PropagationColorizer, propagation_config
+from colorize.models import Colorizer, ColorizerSettings, get_spec, make_colorizer
+from colorize.models.propagation import PropagationColorizer
 from colorize.pipeline.config import OutputConfig, PipelineConfig
 from colorize.pipeline.engine import RunSettings, prepare, run_video
 from colorize.propagation import PropagationConfig
@@ -132,9 +132,10 @@ class EnhancedColorizationInference:
 
     def _colorizer(self, model_id: str) -> Colorizer:
         if model_id not in self._models:
-            colorizer = make_colorizer(model_id, self.settings, self.assessor.models())
-            if isinstance(colorizer, PropagationColorizer) and colorizer.name in METHODS:
-                # its own method and scene-cut switch, this run's other propagation settings
-                colorizer.config = propagation_config(colorizer.name, self.config.propagation)
+            spec = get_spec(model_id, self.assessor.models())
+            if spec.kind in ("propagation", "baseline"):  # no weights: this run's propagation settings
+                colorizer = PropagationColorizer(spec, config=self.config.propagation)
+            else:
+                colorizer = make_colorizer(model_id, self.settings, self.assessor.models())
             self._models[model_id] = colorizer
         return self._models[model_id]

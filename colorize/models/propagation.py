@@ -37,8 +37,11 @@ class PropagationColorizer(Colorizer):
 
     def __init__(self, spec: ModelSpec, settings: ColorizerSettings | None = None,
                  config: PropagationConfig | None = None) -> None:
+        """``config``: the run's propagation settings (defaults when None); a baseline's id (gray, copy, chain) sets
+        its own method and scene-cut switch on top of them."""
         self.name, self.needs = spec.id, spec.needs
-        self.config = config or propagation_config(spec.id if spec.id in METHODS else "propagation")
+        base = config or propagation_config("propagation")
+        self.config = propagation_config(spec.id, base) if spec.kind == "baseline" else base
         self._stream: StreamColorizer | None = None
 
     def colorize(self, lum: np.ndarray, conditions: Conditions | None = None) -> np.ndarray:

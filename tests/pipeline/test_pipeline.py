@@ -166,6 +166,26 @@ def test_a_configured_model_runs_in_the_pipeline(tmp_path, clip_with_tone, decod
     assert pipeline.last_report["model"] == "stable_diffusion_inpaint" and pipeline.last_report["frames"] == 2
 
 
+@pytest.mark.parametrize("model_id", ["gray", "copy", "chain"])
+def test_a_configured_baseline_runs_its_own_method_not_anchored(tmp_path, clip_with_tone, decoded_clip, model_id):
+    # colorization_model: gray ran the config's propagation method (anchored), as the inference engine once did.
+    from colorize.models.propagation import propagation_config
+    from colorize.propagation.frames import colorize_sequence
+
+    frames = decoded_clip[:6]
+    pipeline = VideoColorizationPipeline(output_dir=tmp_path / "out", device="cpu",
+                                         config={"colorization_model": model_id})
+    pipeline.process_video(clip_with_tone, reference=frames[0], max_frames=len(frames))
+    written = [read_image(path) for path in sorted((tmp_path / "out" / "colorized_frames").iterdir())]
+
+    def expected(model: str) -> list[np.ndarray]:
+        return list(colorize_sequence(lambda: iter(frames), {0: frames[0]}, len(frames), propagation_config(model)))
+
+    assert len(written) == len(frames)
+    assert max(np.abs(a.astype(int) - b.astype(int)).max() for a, b in zip(written, expected(model_id))) <= 1
+    assert max(np.abs(a.astype(int) - b.astype(int)).max() for a, b in zip(written, expected("propagation"))) > 5
+
+
 def test_single_frames_without_a_reference_use_the_recommended_model(decoded_clip, offline, small_models):
     pipeline = VideoColorizationPipeline(device="cpu", config={"inference_steps": 2})
     gray = cv2.cvtColor(decoded_clip[0], cv2.COLOR_RGB2GRAY)
