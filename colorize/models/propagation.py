@@ -18,14 +18,14 @@ from colorize.propagation import PropagationConfig
 from colorize.propagation.frames import FrameSource, StreamColorizer, colorize_sequence
 
 # model id -> (PropagationConfig.method, scene cuts on): the naive baselines carry colors straight across cuts
-METHODS = {"propagation": ("anchored", True), "gray": ("gray", False), "copy": ("copy", False),
+MODEL_METHODS = {"propagation": ("anchored", True), "gray": ("gray", False), "copy": ("copy", False),
            "chain": ("chain", False)}
 
 
 def propagation_config(model_id: str, base: PropagationConfig | None = None) -> PropagationConfig:
-    """A :class:`PropagationConfig` for model ``model_id`` of :data:`METHODS`: its method and scene-cut switch, the
-    other settings from ``base`` (defaults when None)."""
-    method, scene_cuts = METHODS[model_id]
+    """A :class:`PropagationConfig` for model ``model_id`` of :data:`MODEL_METHODS`: its method and scene-cut switch,
+    the other settings from ``base`` (defaults when None)."""
+    method, scene_cuts = MODEL_METHODS[model_id]
     base = base or PropagationConfig()
     return dataclasses.replace(base, method=method, scene_cut=dataclasses.replace(base.scene_cut, enabled=scene_cuts))
 
