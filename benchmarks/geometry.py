@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""3D-guided against flow-only propagation on the rendered scene of :mod:`colorize.geometry.synthetic`.
+"""3D-guided against flow-only propagation on the rendered scene of :mod:`testkit.synthetic` (tests/testkit).
 
     python benchmarks/geometry.py [--size 120x160] [--frames 48] [--move 0.6,0,1] [--keep DIR]
 
@@ -12,24 +12,27 @@ builds them: without camera views (flow only) and with the scene's views (3D-gui
 
 The last two rows run the whole program (``VideoColorizationPipeline``, what ``colorize INPUT --geometry ...`` runs)
 on the scene encoded as an H.264 clip, with its own decoded first frame as the reference and the depth folder of
-:func:`~colorize.utils.testing.write_synthetic_scene` for ``--geometry folder:PATH``; scored against the decoded
+:func:`~testkit.clips.write_synthetic_scene` for ``--geometry folder:PATH``; scored against the decoded
 frames (x264 changes the colors, so these differ from the rows above); FPS of the whole run, outputs included.
 ``--keep DIR`` keeps that clip and depth folder to try the command line on.
 """
 
 import argparse
 import json
+import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from colorize.geometry import render_video, score_propagation
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # testkit: the helpers of the tests
+
 from colorize.io import iter_frames, read_image
 from colorize.metrics import psnr
 from colorize.pipeline import VideoColorizationPipeline
 from colorize.propagation import PropagationConfig, make_propagator
-from colorize.utils.testing import write_synthetic_scene
+from testkit.clips import write_synthetic_scene
+from testkit.synthetic import render_video, score_propagation
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,7 +6,7 @@
                                 [--memory-efficient]
 
 Weights cannot be downloaded here, so each backend is built from the real configuration of its models (SD 1.5
-inpainting, SDXL base, SD 1.5 + brightness ControlNet; :mod:`colorize.models.testing`, size ``"full"``) with random
+inpainting, SDXL base, SD 1.5 + brightness ControlNet; :mod:`testkit.pipelines`, size ``"full"``) with random
 weights. Run time does not depend on the values of the weights, so the timings hold for the released models; the
 colors do not, and none are judged here. Each model first colorizes one warm-up frame, then ``--frames`` frames of
 512x512 luminance through its own ``colorize()`` (generation, chroma extraction and upsampling, everything but
@@ -20,17 +20,20 @@ import platform
 import shlex
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # testkit: the helpers of the tests
+
 from colorize.choices import DEVICES, MIXED_PRECISION
 from colorize.models import MODEL_SPECS, ColorizerSettings
-from colorize.models import testing as pipelines
 from colorize.models.controlnet import ControlNetColorizer
 from colorize.models.sd_inpaint import StableDiffusionInpaintColorizer
 from colorize.models.sdxl import StableDiffusionXLColorizer
 from colorize.utils.cli import ArgumentParser
 from colorize.utils.device import resolve_device
+from testkit import pipelines
 
 logger = logging.getLogger("colorize.benchmarks.models")
 

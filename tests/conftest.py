@@ -25,7 +25,8 @@ from colorize.color import luminance_to_uint8, rgb_to_lab
 from colorize.data import sample_video
 from colorize.io import iter_frames, write_png
 from colorize.propagation import Keyframe
-from colorize.utils.testing import write_clip, write_synthetic_scene
+from testkit.clips import write_clip, write_synthetic_scene
+from testkit.synthetic import render_video
 
 
 def _load_clip(name: str, max_frames: int) -> np.ndarray:
@@ -108,7 +109,7 @@ def put_in_cache(cache: Path, repo_id: str, model) -> Path:
 @pytest.fixture(scope="session")
 def hub_cache(tmp_path_factory) -> Path:
     """A Hugging Face cache with a tiny stand-in for every built-in diffusion model's weights."""
-    from colorize.models import testing as pipelines
+    from testkit import pipelines
 
     cache = tmp_path_factory.mktemp("hf_cache")
     for repo_id, build in HUB_IDS.items():
@@ -162,10 +163,8 @@ def clips(tmp_path_factory, small_frames) -> dict[str, Path]:
 # ---------------------------------------------------------------- 3D guidance (tests/geometry, stages, CLI)
 @pytest.fixture(scope="session")
 def synthetic_video():
-    """The rendered scene of :mod:`colorize.geometry.synthetic`: 48 frames of 160x120 with exact depth, intrinsics
+    """The rendered scene of :mod:`testkit.synthetic`: 48 frames of 160x120 with exact depth, intrinsics
     and poses (about 2 s)."""
-    from colorize.geometry import render_video
-
     return render_video((120, 160), 48)
 
 
@@ -180,7 +179,7 @@ def synthetic_lab(synthetic_video) -> tuple[Keyframe, list[np.ndarray], list[np.
 
 @pytest.fixture(scope="session")
 def synthetic_scene(tmp_path_factory, synthetic_video) -> SimpleNamespace:
-    """``synthetic_video`` as the command line takes it (:func:`~colorize.utils.testing.write_synthetic_scene`:
+    """``synthetic_video`` as the command line takes it (:func:`~testkit.clips.write_synthetic_scene`:
     ``video``, ``reference`` (its own decoded frame 0), ``depth`` folder with intrinsics and poses), plus ``decoded``
     (the frames as decoded: the truth outputs are scored against) and ``returned`` (the frames after the return)."""
     paths = write_synthetic_scene(tmp_path_factory.mktemp("scene"), synthetic_video)

@@ -1,5 +1,5 @@
 """The command line: end to end on a short real clip, and every bad input as one line with exit code 2; 3D guidance
-and semantics end to end on the rendered scene of colorize.geometry.synthetic (tiny random models for the weights)."""
+and semantics end to end on the rendered scene of testkit.synthetic (tiny random models for the weights)."""
 
 import json
 import os
@@ -16,7 +16,7 @@ from colorize.data import sample_video
 from colorize.geometry import read_depth_folder, read_ply
 from colorize.io import iter_frames, read_image, write_png
 from colorize.metrics import psnr
-from colorize.utils.testing import write_clip, write_vipe_output
+from testkit.clips import write_clip, write_vipe_output
 
 ROOT = Path(__file__).resolve().parent.parent
 

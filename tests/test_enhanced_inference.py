@@ -11,7 +11,7 @@ import pytest
 
 from colorize.assess import PretrainedModelAssessor
 from colorize.io import write_png
-from colorize.utils.testing import write_clip
+from testkit.clips import write_clip
 
 SCRIPT = Path(__file__).resolve().parent.parent / "enhanced_inference.py"
 

@@ -14,7 +14,7 @@ import colorize.utils.cli as cli_module
 import colorize.utils.progress as progress_module
 from colorize.io import write_png
 from colorize.models.unet_network import UNet
-from colorize.utils.testing import moving_square_frames, write_clip
+from testkit.clips import moving_square_frames, write_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "train_colorization.py"

@@ -1,6 +1,6 @@
 """3D guidance: camera geometry (depth, intrinsics, poses) from ViPE's output, a depth folder or a depth model,
-point-cloud splatting, the per-frame stages (segmentation, depth maps, point
-clouds, segments tracked over the shot, semantic chroma consistency), and a rendered test scene.
+point-cloud splatting and the per-frame stages (segmentation, depth maps, point
+clouds, segments tracked over the shot, semantic chroma consistency).
 ViPE is only ever run as a command and OpenEXR imported only when EXR files are read."""
 
 from colorize.geometry.camera import (
@@ -23,7 +23,6 @@ from colorize.geometry.pointcloud import PointCloud, PointCloudProcessor, frame_
 from colorize.geometry.segments import SegmentChroma, SegmentChromaConfig, segment_means
 from colorize.geometry.semantic import DEFAULT_SEGMENTATION_MODEL, SemanticSegmentationProcessor
 from colorize.geometry.splat import splat
-from colorize.geometry.synthetic import Score, SyntheticVideo, camera_path, render_video, score_propagation
 from colorize.geometry.track import CameraTrack, ResizedViews, read_indexed_npz
 from colorize.geometry.vipe import ViPEOutput, find_vipe_outputs, vipe_output_for
 
@@ -35,7 +34,6 @@ __all__ = [
     "PointCloud", "PointCloudProcessor", "frame_point_cloud", "read_ply", "write_ply",
     "SegmentChroma", "SegmentChromaConfig", "segment_means",
     "DEFAULT_SEGMENTATION_MODEL", "SemanticSegmentationProcessor", "splat",
-    "Score", "SyntheticVideo", "camera_path", "render_video", "score_propagation",
     "CameraTrack", "ResizedViews", "read_indexed_npz", "ViPEOutput", "decode_exr_depth", "find_vipe_outputs",
     "vipe_output_for",
 ]

@@ -14,9 +14,8 @@ Per frame (working resolution, luminance on the uint8 scale):
    to a place once it has lost it; elsewhere (dynamic or unseen regions) the flow's output is kept.
 
 The luminance test is looser than the flow's (``key_scale`` 20 against the anchored step's 10): splatting across a
-change of scale resamples the keyframe, which raises the patch error of correct matches. On the synthetic scene
-(:mod:`colorize.geometry.synthetic`, 160x120), PSNR after the camera's return for ``key_scale`` 10 / 20 / 30 / 50:
-19.85 / 21.12 / 21.37 / 21.46 dB (tuned on that one scene only).
+change of scale resamples the keyframe, which raises the patch error of correct matches. Tuned on the rendered test
+scene only (tests/testkit/synthetic.py); the measurements are in benchmarks/README.md (``geometry.py``).
 """
 
 from collections.abc import Mapping, Sequence

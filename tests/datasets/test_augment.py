@@ -4,7 +4,7 @@ import numpy as np
 
 from colorize.color import rgb_to_luminance
 from colorize.datasets import AugmentConfig, Frame, augment_clip
-from colorize.utils.testing import moving_square_frames
+from testkit.clips import moving_square_frames
 
 HEAVY = AugmentConfig(crop_size=24, scale=(0.7, 1.5), rotate=10.0, shear=0.1, luminance_gain=0.2, luminance_bias=5.0)
 

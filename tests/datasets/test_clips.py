@@ -11,7 +11,7 @@ import pytest
 from colorize.datasets.clips import CLIPS, TEST, TUNING, RegistryClip, fetch_clip, read_clip
 from colorize.errors import ColorizeError
 from colorize.io import iter_frames
-from colorize.utils.testing import moving_square_frames, write_clip
+from testkit.clips import moving_square_frames, write_clip
 
 
 def test_split_is_fixed_disjoint_and_balanced():

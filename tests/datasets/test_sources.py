@@ -7,7 +7,7 @@ from colorize.color import rgb_to_luminance
 from colorize.datasets import load_sequences
 from colorize.errors import InputError
 from colorize.io import write_png
-from colorize.utils.testing import moving_square_frames, write_clip, write_frames_dataset
+from testkit.clips import moving_square_frames, write_clip, write_frames_dataset
 
 
 def test_frames_layout_reads_every_map(tmp_path):

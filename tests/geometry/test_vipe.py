@@ -10,7 +10,7 @@ import pytest
 
 from colorize.errors import ColorizeError, InputError
 from colorize.geometry import ViPEOutput, find_vipe_outputs, vipe_output_for
-from colorize.utils.testing import write_vipe_output
+from testkit.clips import write_vipe_output
 
 pytest.importorskip("OpenEXR")
 

@@ -11,7 +11,7 @@ import pytest
 
 from colorize.errors import InputError
 from colorize.io import VideoWriter, iter_frames, probe_video
-from colorize.utils.testing import decode_audio, dominant_hz, write_clip
+from testkit.clips import decode_audio, dominant_hz, write_clip
 
 RED = (230, 40, 40)
 

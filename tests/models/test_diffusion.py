@@ -9,9 +9,9 @@ import torch
 from colorize.color import resize
 from colorize.errors import ColorizeError
 from colorize.models import MODEL_SPECS, make_colorizer
-from colorize.models import testing as tiny
 from colorize.models.diffusion import generation_size, torch_dtype
 from colorize.models.sd_inpaint import StableDiffusionInpaintColorizer
+from testkit import pipelines as tiny
 
 
 @pytest.mark.parametrize("height, width, resolution, expected", [

@@ -7,7 +7,7 @@ import pytest
 
 from colorize.data import sample_video
 from colorize.io import iter_frames
-from colorize.utils.testing import write_clip
+from testkit.clips import write_clip
 
 NUM_FRAMES = 16
 FPS = Fraction(24)

@@ -17,7 +17,7 @@ from colorize.io import iter_frames, probe_video, read_image, write_png
 from colorize.metrics import psnr
 from colorize.pipeline import VideoColorizationPipeline
 from colorize.propagation.frames import colorize_frames
-from colorize.utils.testing import decode_audio, dominant_hz
+from testkit.clips import decode_audio, dominant_hz
 
 NUM_FRAMES = 16
 

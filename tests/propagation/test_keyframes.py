@@ -7,10 +7,10 @@ import numpy as np
 import skimage.data
 
 from colorize.color import luminance_to_uint8, resize, rgb_to_lab
-from colorize.geometry import render_video
 from colorize.io import VideoWriter, iter_frames
 from colorize.propagation import Keyframe, Reference, make_keyframe, transfer_chroma
 from colorize.propagation.keyframes import SAME_FRAME_TOLERANCE
+from testkit.synthetic import render_video
 
 
 def test_reference_from_rgb_at_working_size(carphone_frames):

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from colorize.geometry import CameraView, score_propagation
+from colorize.geometry import CameraView
 from colorize.propagation import AnchoredPropagator, Keyframe, ReprojectionPropagator
+from testkit.synthetic import score_propagation
 
 
 def test_3d_guidance_beats_flow_only_after_the_camera_returns(synthetic_video):

@@ -3,7 +3,7 @@
 import pytest
 
 import colorize.utils.progress as progress_module
-from colorize.utils.testing import write_frames_dataset
+from testkit.clips import write_frames_dataset
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from colorize.io import write_png
 from colorize.metrics import psnr
 from colorize.models.unet_network import UNet
 from colorize.training import FitConfig, fit_video
-from colorize.utils.testing import moving_square_frames, write_clip
+from testkit.clips import moving_square_frames, write_clip
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import numpy as np
 
-from colorize.geometry import backproject, camera_path
-from colorize.geometry.synthetic import BOX, ROOM
+from colorize.geometry import backproject
+from testkit.synthetic import BOX, ROOM, camera_path
 
 
 def test_rendered_video_shapes_and_return(synthetic_video):

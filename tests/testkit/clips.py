@@ -132,7 +132,7 @@ def write_vipe_output(root: Path, name: str, views: list, pose_frames: list[int]
 
 
 def write_synthetic_scene(folder: Path, video) -> dict[str, Path]:
-    """Write a :class:`~colorize.geometry.SyntheticVideo` as the command line takes it: ``scene.mp4`` (libx264),
+    """Write a :class:`~testkit.synthetic.SyntheticVideo` as the command line takes it: ``scene.mp4`` (libx264),
     ``frame0.png`` (its own decoded first frame, the reference, as ``--demo`` uses) and ``depth/`` (a depth folder:
     ``NNNNN.npy`` metres, ``intrinsics.npz``, ``poses.npz``). Returns those three paths by name."""
     from colorize.io import iter_frames, write_png

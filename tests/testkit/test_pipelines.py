@@ -3,7 +3,9 @@
 import pytest
 import torch
 
-from colorize.models import testing as pipelines
+from testkit import pipelines
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # as in tests/models: tiny models are slow on many threads
 
 # Published parameter counts of the released models.
 PARAMETERS = {
