@@ -12,7 +12,7 @@ builds them: without camera views (flow only) and with the scene's views (3D-gui
 
 The last two rows run the whole program (``VideoColorizationPipeline``, what ``colorize INPUT --geometry ...`` runs)
 on the scene encoded as an H.264 clip, with its own decoded first frame as the reference and the depth folder of
-:func:`~testkit.clips.write_synthetic_scene` for ``--geometry folder:PATH``; scored against the decoded
+:func:`~testkit.synthetic.write_synthetic_scene` for ``--geometry folder:PATH``; scored against the decoded
 frames (x264 changes the colors, so these differ from the rows above); FPS of the whole run, outputs included.
 ``--keep DIR`` keeps that clip and depth folder to try the command line on.
 """
@@ -31,8 +31,7 @@ from colorize.io import iter_frames, read_image
 from colorize.metrics import psnr
 from colorize.pipeline import VideoColorizationPipeline
 from colorize.propagation import PropagationConfig, make_propagator
-from testkit.clips import write_synthetic_scene
-from testkit.synthetic import render_video, score_propagation
+from testkit.synthetic import render_video, score_propagation, write_synthetic_scene
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,8 +25,8 @@ from colorize.color import luminance_to_uint8, rgb_to_lab
 from colorize.data import sample_video
 from colorize.io import iter_frames, write_png
 from colorize.propagation import Keyframe
-from testkit.clips import write_clip, write_synthetic_scene
-from testkit.synthetic import render_video
+from testkit.clips import write_clip
+from testkit.synthetic import render_video, write_synthetic_scene
 
 
 def _load_clip(name: str, max_frames: int) -> np.ndarray:
@@ -179,7 +179,7 @@ def synthetic_lab(synthetic_video) -> tuple[Keyframe, list[np.ndarray], list[np.
 
 @pytest.fixture(scope="session")
 def synthetic_scene(tmp_path_factory, synthetic_video) -> SimpleNamespace:
-    """``synthetic_video`` as the command line takes it (:func:`~testkit.clips.write_synthetic_scene`:
+    """``synthetic_video`` as the command line takes it (:func:`~testkit.synthetic.write_synthetic_scene`:
     ``video``, ``reference`` (its own decoded frame 0), ``depth`` folder with intrinsics and poses), plus ``decoded``
     (the frames as decoded: the truth outputs are scored against) and ``returned`` (the frames after the return)."""
     paths = write_synthetic_scene(tmp_path_factory.mktemp("scene"), synthetic_video)

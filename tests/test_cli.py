@@ -16,7 +16,8 @@ from colorize.data import sample_video
 from colorize.geometry import read_depth_folder, read_ply
 from colorize.io import iter_frames, read_image, write_png
 from colorize.metrics import psnr
-from testkit.clips import write_clip, write_vipe_output
+from testkit.clips import write_clip
+from testkit.vipe import write_vipe_output
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,8 @@ from colorize.color import rgb_to_luminance
 from colorize.datasets import load_sequences
 from colorize.errors import InputError
 from colorize.io import write_png
-from testkit.clips import moving_square_frames, write_clip, write_frames_dataset
+from testkit.clips import moving_square_frames, write_clip
+from testkit.datasets import write_frames_dataset
 
 
 def test_frames_layout_reads_every_map(tmp_path):

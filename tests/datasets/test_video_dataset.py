@@ -8,7 +8,8 @@ from torch.utils.data import DataLoader
 from colorize.color import rgb_to_lab
 from colorize.datasets import ArraySequence, AugmentConfig, VideoColorizationDataset
 from colorize.errors import InputError
-from testkit.clips import moving_square_frames, write_frames_dataset
+from testkit.clips import moving_square_frames
+from testkit.datasets import write_frames_dataset
 
 AUGMENT = AugmentConfig(crop_size=24, scale=(0.8, 1.25), rotate=5.0, luminance_gain=0.1)
 

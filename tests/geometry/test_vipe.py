@@ -10,7 +10,7 @@ import pytest
 
 from colorize.errors import ColorizeError, InputError
 from colorize.geometry import ViPEOutput, find_vipe_outputs, vipe_output_for
-from testkit.clips import write_vipe_output
+from testkit.vipe import write_vipe_output
 
 pytest.importorskip("OpenEXR")
 

@@ -1,4 +1,5 @@
-"""Helpers for tests and benchmarks: test clips written with plain PyAV (independently of ``VideoWriter``)."""
+"""Test clips for tests and benchmarks: frames with known motion, written with plain PyAV (independently of
+``VideoWriter``), and the audio checks on what comes back."""
 
 from fractions import Fraction
 from pathlib import Path
@@ -60,91 +61,3 @@ def moving_square_frames(num_frames: int = 6, height: int = 32, width: int = 48,
     for t in range(num_frames):
         frames[t, height // 4: height // 4 + side_y, 4 + t * step: 4 + t * step + side_x] = square
     return np.rint(frames).astype(np.uint8)
-
-
-def write_frames_dataset(root: Path, videos: int = 2, num_frames: int = 6, size: tuple[int, int] = (32, 48),
-                         grayscale: bool = False, depth: bool = False, semantic: bool = False) -> Path:
-    """Write the ``frames`` training layout under ``root`` (see :mod:`colorize.datasets.sources`); returns ``root``.
-
-    Video ``v`` is :func:`moving_square_frames` moving ``2 + v`` px per frame. ``grayscale/`` holds their luminance as
-    gray PNGs, ``depth/`` 16-bit maps (0 at the top row, 65535 at the bottom), ``semantic/`` ids (0 background,
-    1 square).
-    """
-    import cv2
-
-    from colorize.color import luminance_to_gray, rgb_to_luminance
-    from colorize.io import write_png
-
-    for v in range(videos):
-        frames = moving_square_frames(num_frames, *size, step=2 + v)
-        for kind in ["color"] + ["grayscale"] * grayscale + ["depth"] * depth + ["semantic"] * semantic:
-            (root / kind / f"video{v}").mkdir(parents=True, exist_ok=True)
-        for t, rgb in enumerate(frames):
-            name = f"{t:04d}.png"
-            write_png(root / "color" / f"video{v}" / name, rgb)
-            if grayscale:
-                write_png(root / "grayscale" / f"video{v}" / name, luminance_to_gray(rgb_to_luminance(rgb)))
-            if depth:
-                ramp = np.linspace(0, 65535, size[0]).astype(np.uint16)[:, None].repeat(size[1], axis=1)
-                cv2.imwrite(str(root / "depth" / f"video{v}" / name), ramp)
-            if semantic:
-                write_png(root / "semantic" / f"video{v}" / name, (rgb[..., 0] > 150).astype(np.uint8))
-    return root
-
-
-def write_vipe_output(root: Path, name: str, views: list, pose_frames: list[int] | None = None,
-                      depth_frames: list[int] | None = None, masks: dict[int, np.ndarray] | None = None) -> Path:
-    """Write ``views`` (:class:`~colorize.geometry.CameraView` per frame) the way ViPE's ``save_artifacts`` does:
-    ``pose/NAME.npz`` and ``intrinsics/NAME.npz`` (``data``, ``inds``) and ``depth/NAME.zip`` of half-float EXRs
-    (channel ``Z``), optionally ``mask/NAME.zip`` of PNGs. ``pose_frames``/``depth_frames`` (default: all) leave the
-    other frames out, as ViPE does for frames it has no estimate for. Needs the OpenEXR package; returns ``root``."""
-    import tempfile
-    import zipfile
-
-    import cv2
-    import Imath
-    import OpenEXR
-
-    pose_frames = range(len(views)) if pose_frames is None else pose_frames
-    depth_frames = range(len(views)) if depth_frames is None else depth_frames
-    for kind in ("pose", "intrinsics", "depth"):
-        (root / kind).mkdir(parents=True, exist_ok=True)
-    np.savez(root / "pose" / f"{name}.npz", data=np.stack([views[i].pose for i in pose_frames]),
-             inds=np.array(list(pose_frames)))
-    np.savez(root / "intrinsics" / f"{name}.npz", data=np.stack([view.intrinsics for view in views]),
-             inds=np.arange(len(views)))
-    with zipfile.ZipFile(root / "depth" / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for index in depth_frames:
-            height, width = views[index].depth.shape
-            header = OpenEXR.Header(width, height)
-            header["channels"] = {"Z": Imath.Channel(Imath.PixelType(Imath.PixelType.HALF))}
-            with tempfile.NamedTemporaryFile(suffix=".exr") as file:
-                exr = OpenEXR.OutputFile(file.name, header)
-                exr.writePixels({"Z": views[index].depth.astype(np.float16).tobytes()})
-                exr.close()
-                archive.write(file.name, f"{index:05d}.exr")
-    if masks is not None:
-        (root / "mask").mkdir(exist_ok=True)
-        with zipfile.ZipFile(root / "mask" / f"{name}.zip", "w") as archive:
-            for index, mask in masks.items():
-                archive.writestr(f"{index:05d}.png", cv2.imencode(".png", mask)[1].tobytes())
-    return root
-
-
-def write_synthetic_scene(folder: Path, video) -> dict[str, Path]:
-    """Write a :class:`~testkit.synthetic.SyntheticVideo` as the command line takes it: ``scene.mp4`` (libx264),
-    ``frame0.png`` (its own decoded first frame, the reference, as ``--demo`` uses) and ``depth/`` (a depth folder:
-    ``NNNNN.npy`` metres, ``intrinsics.npz``, ``poses.npz``). Returns those three paths by name."""
-    from colorize.io import iter_frames, write_png
-
-    folder.mkdir(parents=True, exist_ok=True)
-    clip = write_clip(folder / "scene.mp4", list(video.rgb))
-    write_png(folder / "frame0.png", next(iter_frames(clip, max_frames=1)))
-    depth = folder / "depth"
-    depth.mkdir(exist_ok=True)
-    for index, view in enumerate(video.views):
-        np.save(depth / f"{index:05d}.npy", view.depth)
-    for name, values in (("intrinsics", [view.intrinsics for view in video.views]),
-                         ("poses", [view.pose for view in video.views])):
-        np.savez(depth / f"{name}.npz", data=np.stack(values), inds=np.arange(len(values)))
-    return {"video": clip, "reference": folder / "frame0.png", "depth": depth}

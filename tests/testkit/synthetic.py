@@ -5,11 +5,13 @@ Ray casting in numpy (no dependency): the room is the axis-aligned box ``ROOM``,
 its floor. Every face carries a texture of coloured cells (0.5 m) times a smooth random luminance pattern, so that
 optical flow has structure to follow and chroma cannot be guessed from luminance. Colours are rendered with 2x2
 supersampling; depth is the z-depth of the pixel centre's ray. Camera axes and poses follow
-:mod:`colorize.geometry.camera` (OpenCV, camera-to-world).
+:mod:`colorize.geometry.camera` (OpenCV, camera-to-world). :func:`score_propagation` scores a propagator on it,
+:func:`write_synthetic_scene` writes it out as the command line takes it (a clip and a depth folder).
 """
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -17,6 +19,7 @@ import numpy as np
 from colorize.color import compose_lab, luminance_to_uint8, rgb_to_lab
 from colorize.geometry.camera import CameraView, intrinsics_from_fov, pixel_rays
 from colorize.propagation import ChromaPropagator, Keyframe
+from testkit.clips import write_clip
 
 ROOM = (np.array([-3.0, -1.5, -3.0]), np.array([3.0, 1.5, 3.0]))  # (min, max) corners, metres; y points down
 BOX = (np.array([-1.0, 0.3, 1.0]), np.array([0.2, 1.5, 1.8]))  # the occluder in front of the far wall
@@ -99,6 +102,25 @@ def render_video(size: tuple[int, int] = (120, 160), num_frames: int = 48, seed:
     rgb = np.clip(np.rint(np.stack(frames) * 255), 0, 255).astype(np.uint8)
     returned = [index for index in range(num_frames) if index / max(num_frames - 1, 1) >= 0.7]
     return SyntheticVideo(rgb, views, returned)
+
+
+def write_synthetic_scene(folder: Path, video: SyntheticVideo) -> dict[str, Path]:
+    """Write a :class:`SyntheticVideo` as the command line takes it: ``scene.mp4`` (libx264),
+    ``frame0.png`` (its own decoded first frame, the reference, as ``--demo`` uses) and ``depth/`` (a depth folder:
+    ``NNNNN.npy`` metres, ``intrinsics.npz``, ``poses.npz``). Returns those three paths by name."""
+    from colorize.io import iter_frames, write_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    clip = write_clip(folder / "scene.mp4", list(video.rgb))
+    write_png(folder / "frame0.png", next(iter_frames(clip, max_frames=1)))
+    depth = folder / "depth"
+    depth.mkdir(exist_ok=True)
+    for index, view in enumerate(video.views):
+        np.save(depth / f"{index:05d}.npy", view.depth)
+    for name, values in (("intrinsics", [view.intrinsics for view in video.views]),
+                         ("poses", [view.pose for view in video.views])):
+        np.savez(depth / f"{name}.npz", data=np.stack(values), inds=np.arange(len(values)))
+    return {"video": clip, "reference": folder / "frame0.png", "depth": depth}
 
 
 def _yaw(angle: float) -> np.ndarray:

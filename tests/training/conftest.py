@@ -3,7 +3,7 @@
 import pytest
 
 import colorize.utils.progress as progress_module
-from testkit.clips import write_frames_dataset
+from testkit.datasets import write_frames_dataset
 
 
 @pytest.fixture(autouse=True)
