@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""3D-guided against flow-only propagation on the rendered scene of :mod:`testkit.synthetic` (tests/testkit).
+"""3D-guided against flow-only propagation on the rendered scene of :mod:`testkit.synthetic` (tests/support/testkit).
 
     python benchmarks/geometry.py [--size 120x160] [--frames 48] [--move 0.6,0,1] [--keep DIR]
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # testkit: the helpers of the tests
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))  # testkit: the helpers of the tests
 
 from colorize.io import iter_frames, read_image
 from colorize.metrics import psnr

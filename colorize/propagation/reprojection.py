@@ -15,7 +15,7 @@ Per frame (working resolution, luminance on the uint8 scale):
 
 The luminance test is looser than the flow's (``key_scale`` 20 against the anchored step's 10): splatting across a
 change of scale resamples the keyframe, which raises the patch error of correct matches. Tuned on the rendered test
-scene only (tests/testkit/synthetic.py); the measurements are in benchmarks/README.md (``geometry.py``).
+scene only (tests/support/testkit/synthetic.py); the measurements are in benchmarks/README.md (``geometry.py``).
 """
 
 from collections.abc import Mapping, Sequence
