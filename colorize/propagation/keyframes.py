@@ -43,8 +43,8 @@ def make_keyframe(index: int, frame_lum8: np.ndarray, reference: Reference, othe
     difference = thumbnail_difference(frame_lum8, reference.lum8)
     if difference <= SAME_FRAME_TOLERANCE:
         return Keyframe(index, frame_lum8, reference.ab)
-    logger.info("reference for frame %d is not that frame (thumbnails differ by %.1f levels): using global color "
-                "matching", index, difference)
+    logger.log(logging.DEBUG if other_shot else logging.INFO, "reference for frame %d is not that frame (thumbnails "
+               "differ by %.1f levels): using global color matching", index, difference)
     return Keyframe(index, frame_lum8, transfer_chroma(frame_lum8, reference.lum8, reference.ab, other_shot))
 
 

@@ -30,6 +30,7 @@ from colorize.propagation.reprojection import ReprojectionConfig, ReprojectionPr
 from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
 
 logger = logging.getLogger(__name__)
+WARNED_SHOTS = 3  # shots without a keyframe logged one by one; later ones only counted (a film has thousands)
 
 
 @dataclass
@@ -140,6 +141,7 @@ class ForwardPropagation:
         self._active = False  # whether the forward propagator holds a keyframe of the current shot
         self._last_key = 0
         self.cuts: list[int] = []
+        self.unkeyed_shots = 0  # shots that started with no keyframe in them (colored from a global prior)
 
     def __call__(self, lum8: np.ndarray) -> PropagationStep:
         self._index += 1
@@ -192,8 +194,11 @@ class ForwardPropagation:
 
     def _prior_keyframe(self, t: int, lum8: np.ndarray) -> Keyframe:
         nearest = min(self.references, key=lambda k: abs(k - t))
-        logger.warning("frame %d starts a shot with no keyframe: colors come from the global prior of the "
-                       "keyframe at frame %d (supply a keyframe in this shot for exact colors)", t, nearest)
+        self.unkeyed_shots += 1
+        if self.unkeyed_shots <= WARNED_SHOTS:
+            logger.warning("frame %d starts a shot with no keyframe: colors come from the global prior of the "
+                           "keyframe at frame %d (supply a keyframe in this shot for exact colors)%s", t, nearest,
+                           "; further such shots are counted, not logged" if self.unkeyed_shots == WARNED_SHOTS else "")
         # The reference itself, not its keyframe: for a photo, that keyframe is already a weakened match, and matching
         # it again left bikes' later shots a third as colorful (photo protocol: colorfulness 2.4 vs 7.4, GT 14.7).
         self.keyframes[t] = make_keyframe(t, lum8, self.references[nearest], other_shot=True)

@@ -27,6 +27,7 @@ from colorize.propagation import (
     transfer_chroma,
 )
 from colorize.propagation.frames import colorize_sequence
+from colorize.propagation.video import WARNED_SHOTS
 
 SIZE = (144, 176)  # carphone's own size, the working size of these tests
 CUT = 15
@@ -106,6 +107,22 @@ def test_no_color_crosses_a_cut(two_shots, colorize_caplog):
     assert propagation_altered.cuts == [CUT]
     for t in range(CUT, len(lum8)):
         np.testing.assert_array_equal(steps_altered[t].ab, steps[t].ab)
+
+
+def test_shots_without_keyframe_are_warned_a_few_times_then_counted(two_shots, colorize_caplog):
+    # A film has thousands of shots: a warning per shot would bury everything else in the log.
+    frames, lum8 = two_shots
+    blocks = [lum8[:3], lum8[CUT:CUT + 3]] * 5  # two shots alternating: 9 cuts, none with a keyframe
+    starts = list(range(0, 30, 3))
+    propagation = ForwardPropagation(PropagationConfig(), {0: Reference.from_rgb(frames[0], SIZE)}, shot_starts=starts)
+    for frame in np.concatenate(blocks):
+        propagation(frame)
+    warnings = list(dict.fromkeys(  # in order, once each (the fixture may see a record twice)
+        record.getMessage() for record in colorize_caplog.records
+        if record.levelno == logging.WARNING and "starts a shot with no keyframe" in record.getMessage()))
+    assert propagation.unkeyed_shots == 9
+    assert len(warnings) == WARNED_SHOTS
+    assert "further such shots are counted" in warnings[-1]
 
 
 def test_without_cut_detection_colors_do_cross(two_shots):
