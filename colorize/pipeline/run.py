@@ -23,6 +23,7 @@ from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 from colorize.pipeline.resume import ResumePlan
+from colorize.utils.memory import release_free_memory
 from colorize.utils.threads import BoundedJobs
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from colorize.temporal import TemporalStabilizer
 
 OUTPUT_QUEUE = 4  # frames colorized ahead of the output thread
+TRIM_EVERY = 500  # frames between returns of the allocator's free memory to the OS (colorize.utils.memory)
 
 ChromaFn = Callable[[int, np.ndarray], np.ndarray]  # (frame index, (H, W) L in [0, 100]) -> (H, W, 2) ab
 
@@ -91,6 +93,8 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
                     submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
                 if checkpoints and count % resume.every == 0:
                     outputs.submit(out.save_checkpoint, count, resume.snapshot())
+                if count % TRIM_EVERY == 0:  # a film's fragmented heaps would otherwise creep up (memory flat)
+                    release_free_memory()
             if stabilizer is not None:
                 submit(stabilizer.flush())
             outputs.wait()
