@@ -2,10 +2,13 @@
 """End-to-end speed of single-reference propagation: decode -> colorize -> encode, as the program runs it.
 
     python benchmarks/speed.py [--sizes 640x360 1280x720] [--max-sides 640 320] [--repeats 3]
+    python benchmarks/speed.py --sizes 640x360 --max-sides 640 --set anchored.arbitrate=true   # a variant vs default
 
 The input is the bundled bigbuckbunny clip (132 frames, 25 fps) re-encoded at each size; only the final video
 is written (no PNG frames, no visualization, no quality scoring). Prints the median FPS over ``--repeats`` runs
-for each working resolution (``propagation.max_side``), measured in this process.
+for each working resolution (``propagation.max_side``), measured in this process. With ``--set KEY=VALUE ...``
+(``PropagationConfig`` keys) every repeat times the default settings, then the changed ones, alternately, and the
+table adds the variant's median and its ratio to the default's.
 """
 
 import argparse
@@ -15,6 +18,7 @@ import time
 from pathlib import Path
 
 from colorize.color import resize
+from colorize.config import apply_overrides, parse_overrides
 from colorize.data import sample_video
 from colorize.io import VideoWriter, iter_frames, probe_video
 from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
@@ -32,11 +36,11 @@ def make_input(folder: Path, width: int, height: int) -> Path:
     return path
 
 
-def time_run(video: Path, reference, max_side: int, folder: Path) -> float:
+def time_run(video: Path, reference, propagation: PropagationConfig, folder: Path) -> float:
     """Frames per second of one whole run of the program's pipeline."""
     config = PipelineConfig(
         device="cpu",
-        propagation=PropagationConfig(max_side=max_side),
+        propagation=propagation,
         output=OutputConfig(save_frames=False, save_colorized_frames=False, visualization=False),
     )
     out = Path(tempfile.mkdtemp(dir=folder))
@@ -50,7 +54,10 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["640x360", "1280x720"], help="input sizes WxH")
     parser.add_argument("--max-sides", nargs="+", type=int, default=[640, 320], help="working resolutions")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+                        help="also time these PropagationConfig changes (e.g. anchored.arbitrate=true), alternately")
     args = parser.parse_args()
+    changes = parse_overrides(args.set)
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,14 +67,26 @@ def main() -> None:
             video = make_input(folder, width, height)
             reference = next(iter_frames(video, max_frames=1))
             for max_side in args.max_sides:
-                fps = [time_run(video, reference, max_side, folder) for _ in range(args.repeats)]
-                rows.append((size, max_side, statistics.median(fps), min(fps), max(fps)))
-                print(f"{size:10s} working {max_side:4d} px: median {rows[-1][2]:5.1f} fps "
-                      f"(min {rows[-1][3]:.1f}, max {rows[-1][4]:.1f})", flush=True)
+                configs = [PropagationConfig(max_side=max_side)]
+                if changes:
+                    configs.append(apply_overrides(configs[0], changes))
+                fps = [[] for _ in configs]
+                for _ in range(args.repeats):
+                    for config, times in zip(configs, fps):
+                        times.append(time_run(video, reference, config, folder))
+                row = {"size": size, "max_side": max_side, "median": statistics.median(fps[0]), "min": min(fps[0]),
+                       "max": max(fps[0]), "variant": statistics.median(fps[1]) if changes else None}
+                rows.append(row)
+                print(f"{size:10s} working {max_side:4d} px: median {row['median']:5.1f} fps (min {row['min']:.1f}, "
+                      f"max {row['max']:.1f})" + (f"; with {' '.join(args.set)}: {row['variant']:.1f} fps"
+                                                   if changes else ""), flush=True)
 
-    print("\n| input | working size (longer side) | FPS, end to end (median) | min | max |\n|---|---|---|---|---|")
-    for size, max_side, median, low, high in rows:
-        print(f"| {size} | {max_side} | {median:.1f} | {low:.1f} | {high:.1f} |")
+    variant = f" with {' '.join(args.set)} (median) | ratio |" if changes else ""
+    print(f"\n| input | working size (longer side) | FPS, end to end (median) | min | max |{variant}")
+    print("|---" * (5 + 2 * bool(changes)) + "|")
+    for row in rows:
+        extra = f" {row['variant']:.1f} | {row['variant'] / row['median']:.2f} |" if changes else ""
+        print(f"| {row['size']} | {row['max_side']} | {row['median']:.1f} | {row['min']:.1f} | {row['max']:.1f} |{extra}")
 
 
 if __name__ == "__main__":

@@ -30,12 +30,13 @@ class Arbiter:
         self._chain = np.dstack([key_ab, key_lum]).astype(np.float32)
 
     def step(self, lum: Structure, key: Structure, key_ab: np.ndarray, to_previous: np.ndarray,
-             ab: np.ndarray, explained: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+             ab: np.ndarray, explained: np.ndarray, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The arbitrated (H, W, 2) chroma and the (H, W) luminance it carries.
 
         ``lum``: the frame's structure; ``key``: the keyframe's; ``key_ab``: the keyframe's chroma (what copying
         gives); ``to_previous``: absolute coordinates (H, W, 2) in the previous frame; ``ab`` and ``explained``: the
-        anchored output and the luminance it carries.
+        anchored output and the luminance it carries; ``keep``: (H, W) bool, pixels whose anchored output stays
+        (the hole fill's: their chroma comes from their neighbours, not with ``explained``).
         """
         chain = cv2.remap(self._chain, to_previous, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._chain = chain
@@ -49,6 +50,8 @@ class Arbiter:
         errors.setdefault(1, np.full_like(errors[0], np.inf))
         errors = [errors[index] for index in range(3)]
         choice = np.argmin(np.stack(errors), axis=0).astype(np.uint8)
+        if keep is not None:
+            choice[keep] = 0
         if not choice.any():
             return ab, explained
         ab, explained = ab.copy(), explained.copy()
