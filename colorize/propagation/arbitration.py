@@ -40,23 +40,27 @@ class Arbiter:
         """
         chain = cv2.remap(self._chain, to_previous, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._chain = chain
-        region = (2 * self.region_radius + 1,) * 2
-        sources = {0: explained, 1: key, 2: np.ascontiguousarray(chain[..., 2])}
-        if not self.copy:
-            del sources[1]
-        errors = {index: cv2.blur(patch_error(lum, source, self.match_radius), region)
-                  for index, source in sources.items()}
-        errors[0] -= np.float32(self.margin)
-        errors.setdefault(1, np.full_like(errors[0], np.inf))
-        errors = [errors[index] for index in range(3)]
-        choice = np.argmin(np.stack(errors), axis=0).astype(np.uint8)
-        if keep is not None:
-            choice[keep] = 0
-        if not choice.any():
+        chain_lum = np.ascontiguousarray(chain[..., 2])
+        candidates = [(key_ab, key[0], key)] if self.copy else []  # (chroma, carried luminance, compared as)
+        candidates.append((chain[..., :2], chain_lum, chain_lum))
+        best = self._region_error(lum, explained) - np.float32(self.margin)  # the anchored output's
+        wins = []  # per candidate, where it beats everything before it (so the last winner is the best of all)
+        for source_ab, source_lum, source in candidates:
+            error = self._region_error(lum, source)
+            better = error < best
+            if keep is not None:
+                better &= ~keep
+            np.minimum(best, error, out=best)
+            wins.append((better.view(np.uint8), source_ab, source_lum))
+        if not any(mask.any() for mask, _, _ in wins):
             return ab, explained
         ab, explained = ab.copy(), explained.copy()
-        for index, (source_ab, source_lum) in ((1, (key_ab, key[0])), (2, (chain[..., :2], chain[..., 2]))):
-            mask = (choice == index).view(np.uint8)
+        for mask, source_ab, source_lum in wins:
             cv2.copyTo(np.ascontiguousarray(source_ab), mask, ab)
-            cv2.copyTo(np.ascontiguousarray(source_lum), mask, explained)
+            cv2.copyTo(source_lum, mask, explained)
         return ab, explained
+
+    def _region_error(self, lum: Structure, source: np.ndarray | Structure) -> np.ndarray:
+        """Patch error of ``source`` against the frame, averaged over each pixel's region, (H, W) float32."""
+        region = (2 * self.region_radius + 1,) * 2
+        return cv2.blur(patch_error(lum, source, self.match_radius), region)

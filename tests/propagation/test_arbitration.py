@@ -55,3 +55,22 @@ def test_anchored_with_arbitration_on_real_video(carphone_lab, run_propagator):
     (steps, psnr), (_, plain) = runs[True], runs[False]
     assert all(np.isfinite(step.ab).all() for step in steps)
     assert abs(psnr.mean() - plain.mean()) < 0.1 and psnr.mean() > 39.5
+
+
+def test_the_best_of_all_candidates_wins_and_kept_pixels_stay(scene):
+    key_lum, key_ab, identity = scene
+    arbiter = Arbiter(margin=1.0, match_radius=3, region_radius=7, copy=True)
+    arbiter.reset(key_ab, key_lum)  # the chain carries the keyframe exactly (static frame, identity flow)
+    rng = np.random.default_rng(1)
+    noisy_key = key_lum + rng.normal(0, 8, (H, W)).astype(np.float32)  # copying: a worse match than chaining ...
+    copy_ab = np.full((H, W, 2), -30.0, np.float32)
+    explained = 255.0 - key_lum  # ... and both far better than the anchored output everywhere
+    keep = np.zeros((H, W), bool)
+    keep[:, :8] = True  # e.g. hole-filled pixels
+    anchored_ab = np.zeros((H, W, 2), np.float32)
+    ab, carried = arbiter.step(structure(key_lum), structure(noisy_key), copy_ab, identity, anchored_ab, explained,
+                               keep=keep)
+    np.testing.assert_allclose(ab[:, 8:], key_ab[:, 8:], atol=1e-4)  # the chain's chroma, not the copy's
+    np.testing.assert_allclose(carried[:, 8:], key_lum[:, 8:], atol=1e-3)
+    np.testing.assert_array_equal(ab[:, :8], 0.0)  # kept: the anchored output
+    np.testing.assert_array_equal(carried[:, :8], explained[:, :8])
