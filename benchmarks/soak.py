@@ -26,7 +26,7 @@ from colorize.data import sample_video
 from colorize.io import VideoWriter, iter_frames, write_png
 
 ROOT = Path(__file__).resolve().parent.parent
-_PROGRESS = re.compile(rb"colorizing:.*?(\d+)/(\d+)")
+_PROGRESS = re.compile(rb"colorizing[^:\r\n]*:.*?(\d+)/(\d+)")  # tqdm's "colorizing (MODEL):  5%|...| 90/1800"
 
 
 def make_input(path: Path, minutes: float, width: int, height: int, fps: int) -> int:
@@ -93,6 +93,8 @@ def soak(video: Path, output: Path, frames_per_segment: int, log: Path | None = 
     if process.returncode != 0:
         output = b"".join(tail).decode(errors="replace")[-2000:]
         raise SystemExit(f"the program failed ({process.returncode}): {output}")
+    if done[0] == 0:
+        raise SystemExit("the program's progress bar was never read: peaks cannot be split by segment")
     return {"seconds": round(seconds, 1), "frames": done[0], "peaks": peaks}
 
 
