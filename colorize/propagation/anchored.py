@@ -1,42 +1,40 @@
-"""This project's propagator: keyframe chroma sampled once through a composed, re-anchored flow map.
+"""This project's propagator: keyframe chroma sampled once through a composed, re-anchored map into the keyframe.
 
-Per frame t (all at working resolution, luminance on the uint8 scale):
-1. Flow t→t-1 carries the *map* of keyframe coordinates (where each pixel of frame t came from in the
-   keyframe). Sampling the keyframe's chroma once through that map avoids the blur that re-warping the
-   previous result every frame piles up.
-2. Flow t→keyframe gives a direct map (on every ``key_flow_every``-th frame; every 2nd by default: full clips at
-   640 px 34.16 vs 34.17 dB on average, and 26.4 vs 23.5 fps end to end at 640x360). Region by region (errors
-   averaged over a window), the map whose carried keyframe luminance explains frame t's structure better wins:
-   the direct map re-anchors wherever it is confident, so the composed map cannot drift far, and the composed
-   map takes over where the displacement is too large for the direct flow.
-   Both flows are DIS with the ``fine`` preset (patches matched down to full resolution, no variational
-   smoothing): full clips at 640 px 34.71 vs 34.58 dB with ``medium`` (bigbuckbunny 33.03 vs 32.62), and cheaper.
-   The figures below were measured with ``medium``, when each part was added.
-3. Where no keyframe source matches (new content, occlusions), the previous output warped by flow t→t-1
-   is used if it explains the frame. What neither explains at all (a *hole*: total confidence under
-   ``fill_below``, and a chain error beyond what a shifted texture gives, ``fill_texture`` times the local
-   gradient energy) is filled edge-aware from the rest of the frame (``fill``; the spread runs at ``fill_side``
-   px; about 2 ms a 640x360 frame with the hole test): uncovered background then takes its neighbours' colors
-   instead of the occluder's that the flow drags in. Full clips at 640 px, fill on vs off: bigbuckbunny 32.62
-   vs 32.18 dB, bikes 32.89 vs 32.87, carphone 37.58 vs 37.57; carphone at its native 176x144 (frames 1-39):
-   38.73 vs 38.74. The filled colors must be carried: filling the output alone gains nothing (bigbuckbunny
-   32.18); later frames re-trust them. Without the texture test 5 % of that sharp native frame counted as
-   holes (37.42 dB); a wider hole threshold (0.1) fills pixels whose chained color was the better guess
-   (bigbuckbunny 31.90).
-   The previous output is only as trustworthy as the chain that made it: its confidence is scaled by the
-   carried confidence of the previous step to the power ``chain_decay``, so a color guessed once (new content,
-   with no keyframe match) is not re-trusted as if fresh at every later step. Full clips, 640 px, decay 0.5
-   against none: bigbuckbunny 32.18 vs 32.03 (0.25: 32.11; 1: 31.72), bikes and carphone unchanged (32.87, 37.57).
-   A map that folds over itself or collapses a region (area ratio, the determinant of its Jacobian, below
-   ``fold_below``) loses the keyframe's confidence there: on flat luminance such a mosaic of keyframe positions
-   matches by chance (the green patch that grew on bigbuckbunny's belly). Full clips, 640 px: bikes 32.94 vs
-   32.95, bigbuckbunny 31.98 vs 31.72, carphone 37.58 vs 37.53 dB.
-4. The output chroma is smoothed by a guided filter (luminance as the guide) in proportion to how little
-   the keyframe explains each pixel: where it does, its chroma keeps its full detail (smoothing it
-   everywhere cost 10 dB on the first frame of bigbuckbunny); where it does not, the noise of the fallbacks
-   is snapped to the luminance edges. Full clips, 640 px, radius 3 so gated against radius 1 everywhere:
-   bikes 32.95 vs 32.94, bigbuckbunny 31.72 vs 31.52, carphone 37.53 vs 37.36 dB. The radius scales with the
-   frame size: at carphone's native 176x144 (radius 1), frames 1-39: 38.68 vs 38.53; radius 3 there: 37.62.
+Everything is at working resolution. ``step`` takes frame t's (H, W) uint8 luminance and returns (H, W, 2) float32
+ab in raw Lab units (as the keyframe's) with an (H, W) float32 confidence in [0, 1]. Patch errors, margins and
+scales are in uint8 luminance levels, comparing values and gradients over (2 ``match_radius`` + 1)² windows.
+Carried from frame to frame: the map of keyframe coordinates (H, W, 2), the chroma before smoothing, its confidence.
+
+Per frame t:
+
+1. Maps into the keyframe. Flow t→t-1 carries the *composed* map (where each pixel of frame t came from in the
+   keyframe); on every ``key_flow_every``-th frame, flow t→keyframe (computed on a second thread) gives a *direct*
+   map. Per region (errors averaged over (2 ``region_radius`` + 1)² windows) the direct map replaces the composed
+   one where its sampled keyframe luminance matches frame t's structure better by ``anchor_margin``. The keyframe's
+   chroma is sampled once through the chosen map; its confidence comes from the patch error (``key_scale``) and
+   falls to 0 where the map folds or collapses (area ratio below ``fold_below``, where flat luminance matches by
+   chance). Both flows are DIS with ``flow_preset``. Why: sampled once through a re-anchored map, the keyframe's
+   chroma neither blurs (as re-warping the previous output every frame does) nor drifts far.
+2. Chained fallback. The previous output, warped by flow t→t-1, gets the confidence its patch error earns
+   (``chain_scale``) times the share the keyframe leaves (1 - keyframe confidence) times the carried confidence to
+   the power ``chain_decay``; the chroma is the confidence-weighted mean of the two. Why (the decay): a color
+   guessed once, for new content, is not re-trusted as fresh at every later step.
+3. Hole fill (``fill``). Holes, pixels with total confidence under ``fill_below`` and a chain error beyond
+   ``fill_texture`` times the local gradient energy, are filled edge-aware from the rest of the frame (spread at
+   ``fill_side`` px), and the filled chroma is carried on. Why: uncovered background takes its neighbours' colors
+   instead of the occluder's that the flow drags in.
+4. Per-region arbitration (``arbitrate``, :mod:`colorize.propagation.arbitration`; by default the chained
+   candidate only, ``arbitrate_margin`` 0). A pure chained candidate, the keyframe's chroma and luminance warped
+   frame to frame, is kept beside the output; where its carried luminance explains frame t better over a region
+   than the luminance the output carries, the output takes its chroma (and carries it on, ``arbitrate_carry``).
+   Hole-filled pixels keep their fill. Why: the output should not fall below plain chaining where chaining is right.
+5. Output smoothing. A guided filter under the luminance (radius ``smooth_radius`` at 640 px, scaled with the
+   frame) smooths the output's chroma in proportion to 1 - keyframe confidence; the carried chroma is not smoothed.
+   Why: where the keyframe explains a pixel its chroma keeps its detail; elsewhere the fallbacks' noise is snapped
+   to the luminance edges.
+
+Optional (off by default): ``same_place``, the keyframe at the pixel's own position as a third map in step 1.
+Measurements behind each step and setting: benchmarks/README.md ("History of `propagation.py`").
 """
 
 from dataclasses import dataclass
@@ -53,11 +51,10 @@ from colorize.utils.opencv import ximgproc
 from colorize.utils.threads import SharedPool
 
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
-# other (OpenCV releases the GIL). Measured at 640x360 on 2 cores: 16.7 -> 15.2 ms for both.
+# other (OpenCV releases the GIL).
 _FLOW_THREAD = SharedPool(1, "colorize-flow")
-# The hole test's texture energy counts each gradient (uint8 levels over 2 px) up to this. Unclipped, the edge of
-# a moving square left the 3-24 px strip it uncovered 7-8 ab units wrong (not a hole); clipped at 48: 0.1. Clipped at
-# 24 or 12, sharp native textures start to count as holes (carphone 176x144: 38.59, 37.73 vs 38.73 dB).
+# The hole test's texture energy counts each gradient (uint8 levels over 2 px) up to this: unclipped, an occluder's
+# outline makes the strip it uncovers look textured (no hole); clipped lower, sharp textures count as holes.
 _EDGE_CLIP = 48.0
 
 
@@ -79,13 +76,12 @@ class AnchoredConfig:
     fold_below: float = 0.6  # keyframe confidence falls to 0 where the map's area ratio drops below this (folds)
     chain_decay: float = 0.5  # the previous output's confidence is scaled by the carried confidence to this power
     # The keyframe at the same position (what copying gives) as a third map candidate, where its luminance explains
-    # the region better. Off: on the registry clips' tuning half +0.07 dB mean (33.12 vs 33.05; benchmarks/README),
-    # within noise, and the keyframes:50 / ping-pong / speed checks were not re-run with it.
+    # the region better. Off: its gain is within noise (benchmarks/README.md).
     same_place: bool = False
     same_place_margin: float = 0.5  # it must beat the chosen map by this (uint8 levels, errors over the region)
     # Per region, the output falls back to what chaining (and optionally copying) gives where its carried luminance
-    # explains the frame better (colorize.propagation.arbitration). On: chosen on the registry clips' tuning half
-    # (worst margin over the baselines -1.04 -> -0.23 dB, mean +1.17 -> +1.31; benchmarks/README), about 12 % slower.
+    # explains the frame better (colorize.propagation.arbitration). On: it lifts the worst clip of the registry
+    # clips' tuning half, at some speed (benchmarks/README.md).
     arbitrate: bool = True
     arbitrate_margin: float = 0.0  # a baseline must beat the anchored region error by this (uint8 levels)
     arbitrate_carry: bool = True  # the arbitrated chroma is what the next frame's chained fallback starts from
@@ -133,7 +129,7 @@ class AnchoredPropagator(ChromaPropagator):
         pending = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
         to_previous = self._flow(lum8, self._lum8) + self._grid  # absolute coordinates in the previous frame
 
-        # 1-2. Composed and direct maps into the keyframe; pick per region by structural match.
+        # 1. Composed and direct maps into the keyframe; pick per region by structural match.
         # Three remaps rather than one of the stacked state: the arithmetic below on strided channel views of a
         # stacked result cost more (3 ms a 640x360 frame) than the remaps save.
         composed, chain_ab, carried_confidence = (_sample(state, to_previous)
@@ -159,7 +155,7 @@ class AnchoredPropagator(ChromaPropagator):
         if cfg.fold_below > 0:  # a folded or collapsed map matches flat luminance by chance, not by geometry
             key_conf *= np.clip(_area_ratio(coords, cfg.match_radius) / cfg.fold_below, 0.0, 1.0)
 
-        # 3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
+        # 2-3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
         chain_error = patch_error(lum, _sample(self._lum, to_previous), cfg.match_radius)
         chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)
         if cfg.chain_decay:
@@ -175,7 +171,7 @@ class AnchoredPropagator(ChromaPropagator):
         if weight is not None:
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab
-        if cfg.arbitrate:  # copy or chain where their carried luminance explains the region better
+        if cfg.arbitrate:  # 4. copy or chain where their carried luminance explains the region better
             chain_lum = _sample(self._explained, to_previous)
             explained = _sample(self._key_lum, coords) - chain_lum
             explained *= key_share
@@ -188,7 +184,7 @@ class AnchoredPropagator(ChromaPropagator):
             self._explained = explained
 
         self._coords, self._lum8, self._lum, self._ab, self._confidence = coords, lum8, lum[0], state, total
-        # 4. Output only (smoothing the carried state would blur more with every frame): where the keyframe
+        # 5. Output only (smoothing the carried state would blur more with every frame): where the keyframe
         # explains the frame its chroma is kept sharp; elsewhere it is smoothed under the luminance edges.
         if cfg.smooth_radius:
             smooth = ximgproc().guidedFilter(lum8, ab, self._smooth_radius, cfg.smooth_eps * 255**2)
