@@ -4,6 +4,7 @@
     python enhanced_inference.py --input INPUT.mp4 [--output DIR] [--model ID] [--reference IMG | --keyframes DIR]
         [--ground-truth GT.mp4] [--device auto|cpu|cuda] [--inference-steps N] [--mixed-precision [auto|no|fp16|bf16]]
         [--memory-efficient] [--no-temporal | --temporal-lookahead N] [--max-frames N] [--overwrite]
+        [--resume | --no-resume]                                       # a killed run: continued when settings match
     python enhanced_inference.py --input FOLDER --output DIR ...          # every video of FOLDER (a batch)
     python enhanced_inference.py --batch --video-list LIST.txt --output DIR ...
     accelerate launch enhanced_inference.py --batch --video-list LIST.txt --output DIR ...   # shared by processes
@@ -34,7 +35,7 @@ from colorize.inference import EnhancedColorizationInference, InferenceConfig, r
 from colorize.io import atomic_file
 from colorize.models import ColorizerSettings, make_colorizer
 from colorize.pipeline.config import PipelineConfig
-from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
+from colorize.utils.cli import ArgumentParser, add_resume_flags, add_verbosity_flags, script_main
 
 __all__ = ["EnhancedColorizationInference", "PretrainedModelAssessor", "main"]
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="frames the stabiliser sees before writing one (default: the config's, 8; 0: causal)")
     parser.add_argument("--max-frames", type=int, metavar="N", help="only the first N frames of each video")
     parser.add_argument("--overwrite", action="store_true", help="replace outputs of a previous run")
+    add_resume_flags(parser)
     parser.add_argument("--reference", type=Path, metavar="IMG",
                         help="colour image of the first frame (with --recommend: one exists)")
     parser.add_argument("--complexity", choices=("low", "medium", "high"), default="medium",
@@ -116,7 +118,7 @@ def colorize_videos(args: argparse.Namespace) -> int:
     overrides = {} if args.temporal_lookahead is None else {"temporal_lookahead": args.temporal_lookahead}
     pipeline = load_config(PipelineConfig, args.config or DEFAULT_CONFIG, overrides)
     config = InferenceConfig.from_pipeline_config(pipeline, **cli)
-    engine = EnhancedColorizationInference(device=args.device, config=config)
+    engine = EnhancedColorizationInference(device=args.device, config=config, resume=args.resume)
     options = {"reference": args.reference, "keyframes": args.keyframes, "max_frames": args.max_frames}
     if not batch:
         report = engine.process_video(args.input, args.output, args.model, ground_truth=args.ground_truth,

@@ -12,7 +12,7 @@ from colorize.config import load_config
 from colorize.config import parse_overrides as parse_set
 from colorize.data import DEFAULT_SAMPLE, sample_video
 from colorize.errors import ColorizeError
-from colorize.utils.cli import ArgumentParser, add_verbosity_flags, script_main
+from colorize.utils.cli import ArgumentParser, add_resume_flags, add_verbosity_flags, script_main
 
 logger = logging.getLogger("colorize.cli")
 
@@ -44,12 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="semantic segmentation (semantic_masks/) and per-segment chroma consistency")
     parser.add_argument("--device", choices=DEVICES, help="compute device (default auto)")
     parser.add_argument("--overwrite", action="store_true", help="replace a previous run in the output folder")
-    resume = parser.add_mutually_exclusive_group()
-    resume.add_argument("--resume", action="store_true", default=None,
-                        help="continue a killed run into the output folder (an error if there is none); by default "
-                             "one with the same settings is continued")
-    resume.add_argument("--no-resume", dest="resume", action="store_false",
-                        help="start over, removing what a killed run left")
+    add_resume_flags(parser)
     parser.add_argument("--clean", type=Path, metavar="OUT",
                         help="remove what killed runs left beside output folder OUT (hidden .OUT.partial-PID/, "
                              ".OUT.scratch-*/), then exit")

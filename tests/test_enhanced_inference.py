@@ -100,6 +100,9 @@ def test_one_video(script, clips, tmp_path, capsys):
     assert json.loads((tmp_path / "out" / "run.json").read_text())["temporal"]["lookahead"] == 0
     assert script.main([*args, "--overwrite", "--temporal-lookahead", "-1"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == "error: config: temporal_lookahead must be >= 0, got -1"
+    assert script.main([*args, "--overwrite", "--resume"]) == 2  # nothing killed to continue: one line
+    assert capsys.readouterr().err.splitlines()[-1] == (f"error: nothing to resume in {tmp_path / 'out'}: no killed "
+                                                        "run into it with the same settings")
 
 
 def test_seed_command_line(script, clips, tmp_path, monkeypatch, capsys):

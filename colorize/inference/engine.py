@@ -72,10 +72,11 @@ class EnhancedColorizationInference:
     """
 
     def __init__(self, device: str = "auto", config: InferenceConfig | None = None,
-                 state: Processes | None = None) -> None:
+                 state: Processes | None = None, resume: bool | None = None) -> None:
         from colorize.assess import PretrainedModelAssessor
 
         self.config = config or InferenceConfig()
+        self.resume = resume  # None: continue a killed run with the same settings; True: require one; False: never
         self.state = state or process_state()
         if not self.state.is_main_process:  # one set of progress bars per run, not one per process
             progress_bars.disable_progress_bar = True
@@ -104,7 +105,8 @@ class EnhancedColorizationInference:
         job = prepare(input_path, output_dir, reference, 0, keyframes, ground_truth, max_frames, overwrite)
         model_id = model_id or self.choose_model(job.info, bool(job.images))
         settings = RunSettings(self.config.output, self.config.stabilizer if self.config.temporal else None,
-                               device=self.device, record={"settings": dataclasses.asdict(self.settings)})
+                               device=self.device, checkpoints=True, resume=self.resume,
+                               record={"settings": dataclasses.asdict(self.settings)})
         return run_video(job, self._colorizer(model_id), settings)
 
     def batch_process_videos(self, video_list: list[PathLike], output_base_dir: PathLike,

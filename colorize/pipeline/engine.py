@@ -69,7 +69,7 @@ class RunSettings:
     stabilizer: StabilizerConfig | None = None  # every frame's chroma through colorize.temporal (None: off)
     stages: PipelineConfig | None = None  # its geometry / semantic sections (propagation only); None: no stages
     device: str = "auto"  # where scores (SSIM) and stage models run: auto | cpu | cuda (resolved only when used)
-    checkpoints: bool = False  # keep checkpoints a killed run resumes from (needs colorized_frames/, no stabilizer)
+    checkpoints: bool = False  # keep checkpoints a killed run resumes from (propagation, needs colorized_frames/)
     resume: bool | None = False  # None: continue a killed run with the same settings; True: require one; False: never
     record: dict[str, Any] = field(default_factory=dict)  # extra run.json entries, also part of a resume's fingerprint
 
@@ -106,9 +106,11 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
     size = working_size(info.height, info.width, colorizer.config.max_side) if propagating else None
     stages = _open_stages(settings, colorizer, info, size)
     fingerprint = None  # what a killed run must have had to be continued; None: this run keeps no checkpoints
-    if propagating and stages is None and settings.checkpoints and settings.stabilizer is None \
-            and settings.output.save_colorized_frames and settings.output.checkpoint_every:
+    if propagating and stages is None and settings.checkpoints and settings.output.save_colorized_frames \
+            and settings.output.checkpoint_every:
         fingerprint = {"input": resumes.file_identity(info.path), "frames": num_frames, **settings.record,
+                       "model": colorizer.name, "propagation": dataclasses.asdict(colorizer.config),
+                       "temporal": _asdict(settings.stabilizer),
                        "keyframes": {index: resumes.image_digest(image) for index, image in images.items()},
                        "ground_truth": None if job.truth is None else resumes.file_identity(job.truth)}
     job.output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -120,16 +122,17 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
             scratch_dir(job.output_dir) as scratch:
         open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
         plan, propagation = resumes.ResumePlan(), None
+        stabilizer = TemporalStabilizer(settings.stabilizer) if settings.stabilizer is not None else None
         if propagating:
             references = {index: fit_reference(image, (info.height, info.width), size, index)
                           for index, image in images.items()}
             propagation = plan_propagation(open_frames, references, size, num_frames, scratch, colorizer.config,
                                            stages.reprojection_views if stages else None)
             chroma, frames = _propagation_chroma(propagation, stages, size), open_frames()
-            _resume(plan, tmp, propagation, adopt, fingerprint, settings.output.checkpoint_every)
+            _resume(plan, tmp, {"propagation": propagation, "stabilizer": stabilizer}, adopt, fingerprint,
+                    settings.output.checkpoint_every)
         else:
             chroma, frames = _batched_chroma(colorizer, open_frames, images)
-        stabilizer = TemporalStabilizer(settings.stabilizer) if settings.stabilizer is not None else None
         anchors = ({index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
                     for index, image in images.items()} if stabilizer is not None else None)
         quality = quality_meter(set(images), resolve_device(settings.device)) if job.truth is not None else None
@@ -180,18 +183,22 @@ def _propagation_chroma(propagation: ForwardPropagation, stages: FrameStages | N
     return lambda index, lum: propagate_chroma(propagation, lum, size)
 
 
-def _resume(plan: resumes.ResumePlan, tmp: Path, propagation: ForwardPropagation, adopt: Path | None,
+def _resume(plan: resumes.ResumePlan, tmp: Path, parts: dict[str, Any], adopt: Path | None,
             fingerprint: dict[str, Any] | None, every: int) -> None:
-    """Restore a killed run's propagation state into ``propagation`` (``adopt``), or mark ``tmp`` resumable, and
-    set ``plan`` to checkpoint it every ``every`` frames (only when ``fingerprint`` says this run keeps them)."""
+    """Restore a killed run's state into ``parts`` (the propagation and the stabilizer, None when off) from
+    ``adopt``, or mark ``tmp`` resumable, and set ``plan`` to checkpoint them every ``every`` frames (only when
+    ``fingerprint`` says this run keeps checkpoints)."""
+    parts = {name: part for name, part in parts.items() if part is not None}
     if adopt is not None:
-        plan.start, state = resumes.load(tmp)
-        resumes.restore(propagation, pickle.loads(state))
+        plan.start, plan.taken, state = resumes.load(tmp)
+        for name, part_state in pickle.loads(state).items():
+            resumes.restore(parts[name], part_state)
     elif fingerprint is not None:
         resumes.start(tmp, fingerprint)
     if fingerprint is not None:
         plan.every = every
-        plan.snapshot = lambda: pickle.dumps(resumes.snapshot(propagation), pickle.HIGHEST_PROTOCOL)
+        plan.snapshot = lambda: pickle.dumps({name: resumes.snapshot(part) for name, part in parts.items()},
+                                             pickle.HIGHEST_PROTOCOL)
 
 
 def _batched_chroma(colorizer: Colorizer, open_frames, images: dict[int, np.ndarray]

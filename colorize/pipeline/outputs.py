@@ -90,11 +90,11 @@ class RunOutputs:
         """The colorized frame ``index`` written before, (H, W, 3) uint8 RGB (exactly: the PNG is lossless)."""
         return read_image(self.root / "colorized_frames" / f"{index:0{self.digits}d}.png")
 
-    def save_checkpoint(self, frames: int, state: bytes) -> None:
-        """Once the PNGs of frames 0..``frames``-1 are on disk, record that and the colorizer's ``state`` after them
-        (call in frame order, from the thread that calls :meth:`write`)."""
+    def save_checkpoint(self, frames: int, state: bytes, taken: int | None = None) -> None:
+        """Once the PNGs of frames 0..``frames``-1 are on disk, record that and ``state``, taken after frame
+        ``taken``-1 (default ``frames``-1; call in frame order, from the thread that calls :meth:`write`)."""
         self._png.wait()
-        resume.save(self.root, frames, state)
+        resume.save(self.root, frames, state, taken)
 
     def _enter(self, writer: VideoWriter) -> VideoWriter:
         try:

@@ -2,8 +2,9 @@
 
     .resume/settings.json   the run's settings and their fingerprint: a later run continues the folder only when
                             its own settings give the same fingerprint (same input file, frames, keyframes, config)
-    .resume/state.pkl       {"frames": N, "state": ...}: frames 0..N-1 are written (their PNGs are on disk) and
-                            the colorizer's state after frame N-1 (:func:`snapshot`)
+    .resume/state.pkl       {"frames": N, "taken": T, "state": ...}: frames 0..N-1 are written (their PNGs are on
+                            disk) and the state after the colorizer took frames 0..T-1 (:func:`snapshot`; T > N when
+                            the stabilizer holds frames N..T-1 for its look-ahead, their chroma inside its state)
 
 ``.resume/`` is deleted when the run completes, so a finished output never holds it. A resumed run reads frames
 0..N-1 back from ``colorized_frames/`` (the videos, the contact sheet and the scores are rebuilt from them, so the
@@ -17,6 +18,7 @@ import logging
 import os
 import pickle
 import shutil
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +44,9 @@ class ResumePlan:
     """How :func:`~colorize.pipeline.run.write_frames` resumes and checkpoints a run."""
 
     start: int = 0  # frames already written: read back from colorized_frames/, not colorized again
+    taken: int = 0  # frames the colorizer had taken (>= start; the stabilizer's state holds start..taken-1)
     every: int = 0  # save a checkpoint every this many frames (0: never)
-    snapshot: Callable[[], bytes] | None = None  # the colorizer's state after the last frame, pickled
+    snapshot: Callable[[], bytes] | None = None  # the colorizer's (and stabilizer's) state after the last frame
 
 
 def fingerprint(settings: dict[str, Any]) -> str:
@@ -72,19 +75,21 @@ def start(root: Path, settings: dict[str, Any]) -> None:
                                   default=str))
 
 
-def save(root: Path, frames: int, state: bytes) -> None:
-    """Checkpoint: frames 0..``frames``-1 are on disk and ``state`` is the colorizer's after the last of them."""
+def save(root: Path, frames: int, state: bytes, taken: int | None = None) -> None:
+    """Checkpoint: frames 0..``frames``-1 are on disk and ``state`` is what the colorizer (and the stabilizer) held
+    after taking frames 0..``taken``-1 (default ``frames``)."""
+    checkpoint = {"frames": frames, "taken": frames if taken is None else taken, "state": state}
     with atomic_file(root / RESUME_DIR / STATE) as tmp:
-        tmp.write_bytes(pickle.dumps({"frames": frames, "state": state}, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps(checkpoint, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def load(root: Path) -> tuple[int, bytes] | None:
-    """(frames written, pickled state) of the last checkpoint in ``root``, or None."""
+def load(root: Path) -> tuple[int, int, bytes] | None:
+    """(frames written, frames taken, pickled state) of the last checkpoint in ``root``, or None."""
     path = root / RESUME_DIR / STATE
     if not path.is_file():
         return None
     checkpoint = pickle.loads(path.read_bytes())  # our own file, inside our own output folder
-    return checkpoint["frames"], checkpoint["state"]
+    return checkpoint["frames"], checkpoint.get("taken", checkpoint["frames"]), checkpoint["state"]
 
 
 def resumable(root: Path) -> bool:
@@ -145,14 +150,14 @@ class _Nested(dict):
 
 
 def _is_data(value: object) -> bool:
-    if value is None or isinstance(value, (bool, int, float, str, np.ndarray, np.generic)):
+    if value is None or isinstance(value, (bool, int, float, complex, str, np.ndarray, np.generic)):
         return True
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple, set, frozenset, deque)):
         return all(_is_data(item) for item in value)
     if isinstance(value, dict):
         return all(_is_data(key) and _is_data(item) for key, item in value.items())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # Keyframe, PropagationStep: data records
-        return type(value).__module__.startswith("colorize.propagation") and all(
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # Keyframe, the stabilizer's frames: records
+        return type(value).__module__.startswith(("colorize.propagation", "colorize.temporal")) and all(
             _is_data(getattr(value, field.name)) for field in dataclasses.fields(value))
     return False
 
@@ -169,8 +174,8 @@ def choose(output_dir: Path, settings: dict[str, Any] | None, mode: bool | None)
     found = find_resumable(output_dir, settings) if settings is not None and mode is not False else None
     if found is None:
         if mode:
-            why = ("these settings keep no checkpoints (needs output.save_colorized_frames and no geometry or semantic "
-                   "stage)" if settings is None else "no killed run into it with the same settings")
+            why = ("these settings keep no checkpoints (needs keyframe propagation, output.save_colorized_frames and no "
+                   "geometry or semantic stage)" if settings is None else "no killed run into it with the same settings")
             raise InputError(f"nothing to resume in {output_dir}: {why}")
         return None
     frames = load(found)[0]

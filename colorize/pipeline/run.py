@@ -45,15 +45,16 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
     ``stabilizer``: the chroma goes through it (:meth:`~colorize.temporal.TemporalStabilizer.push`, anchored to
     ``anchors``: frame index -> (H, W, 2) true ab of a keyframe) and each frame is written once it comes out.
     ``resume``: the first ``resume.start`` frames are read back from ``out`` (a killed run wrote them; ``chroma`` is
-    not called for them), and every ``resume.every`` frames a checkpoint of ``resume.snapshot()`` is saved once the
-    frames before it are on disk (not with a stabiliser, whose look-ahead state it would miss).
+    not called for them), frames up to ``resume.taken`` only queued again (their chroma is in the restored
+    stabilizer), and every ``resume.every`` frames a checkpoint of ``resume.snapshot()`` is saved once the frames
+    written before it are on disk.
     An error on either thread stops the loop and is raised here (the caller's ``atomic_dir`` then leaves nothing);
     the frames still queued are dropped, so Ctrl-C stops within a frame or two.
     """
     truths = iter(truth_frames) if truth_frames is not None else None
     anchors = anchors or {}
     resume = resume or ResumePlan()
-    checkpoints = resume.every > 0 and resume.snapshot is not None and stabilizer is None
+    checkpoints = resume.every > 0 and resume.snapshot is not None
     waiting: deque[tuple[int, np.ndarray, np.ndarray | None]] = deque()  # frames whose chroma is not out yet
 
     def finish(index: int, lum: np.ndarray, ab: np.ndarray, truth: np.ndarray | None) -> None:
@@ -85,14 +86,17 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
                 if index < resume.start:
                     outputs.submit(replay, index, lum, truth)
                     continue
+                if index < resume.taken:  # taken before the kill: held by the restored stabilizer's look-ahead
+                    waiting.append((index, lum, truth))
+                    continue
                 ab = chroma(index, lum)
                 waiting.append((index, lum, truth))
                 if stabilizer is None:
                     submit([ab])
                 else:
                     submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
-                if checkpoints and count % resume.every == 0:
-                    outputs.submit(out.save_checkpoint, count, resume.snapshot())
+                if checkpoints and count % resume.every == 0:  # the frames still waiting are in the snapshot
+                    outputs.submit(out.save_checkpoint, count - len(waiting), resume.snapshot(), count)
                 if count % TRIM_EVERY == 0:  # a film's fragmented heaps would otherwise creep up (memory flat)
                     release_free_memory()
             if stabilizer is not None:

@@ -33,6 +33,17 @@ def add_verbosity_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--progress", action="store_true", help="progress bars even when stderr is not a terminal")
 
 
+def add_resume_flags(parser: argparse.ArgumentParser) -> None:
+    """``--resume`` (continue a killed run into the output folder, an error if there is none) and ``--no-resume``
+    (start over); neither (``args.resume`` None): a killed run with the same settings is continued."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--resume", action="store_true", default=None,
+                       help="continue a killed run into the output folder (an error if there is none); by default "
+                            "one with the same settings is continued")
+    group.add_argument("--no-resume", dest="resume", action="store_false",
+                       help="start over, removing what a killed run left")
+
+
 def configure_verbosity(args: argparse.Namespace) -> None:
     """Logging at INFO (WARNING with ``-q``) and progress bars as :func:`add_verbosity_flags` documents."""
     quiet = getattr(args, "quiet", False)

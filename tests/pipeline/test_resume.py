@@ -1,6 +1,7 @@
 """A killed run continues where its last checkpoint left it and ends with the PNGs of an uninterrupted run; a run
 with other settings starts over; the propagation state round-trips through a snapshot."""
 
+import functools
 import json
 import os
 import pickle
@@ -18,12 +19,15 @@ import colorize.pipeline.engine as pipeline_module
 from colorize.cli import main
 from colorize.data import sample_video
 from colorize.errors import InputError
+from colorize.inference import EnhancedColorizationInference, InferenceConfig
 from colorize.io import iter_frames, read_image, write_png
 from colorize.pipeline import VideoColorizationPipeline, resume
-from colorize.propagation import ForwardPropagation, PropagationConfig, Reference
+from colorize.pipeline.config import OutputConfig
+from colorize.propagation import ForwardPropagation, PropagationConfig, Reference, propagate_chroma
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMES = 80  # bikes: cuts at 30 and 76 (pseudo-keyframes from the prior there)
+REFERENCE = next(iter_frames(sample_video("bikes"), max_frames=1))  # frame 0's true colors
 SETTINGS = ["--max-frames", str(FRAMES), "--max-side", "160", "--set", "output.checkpoint_every=4",
             "--set", "output.visualization=false"]
 
@@ -48,6 +52,20 @@ def _same_pngs(out: Path, expected: Path) -> None:
     for folder in ("colorized_frames", "frames"):
         for name in names:
             assert np.array_equal(read_image(out / folder / name), read_image(expected / folder / name)), name
+
+
+def _count_frames(monkeypatch, interrupt_at: int | None = None) -> list[int]:
+    """Count the frames the engine colorizes (from now on, in the returned list); Ctrl-C at frame ``interrupt_at``."""
+    calls = []
+
+    def counted(*args):
+        if len(calls) == interrupt_at:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return propagate_chroma(*args)
+
+    monkeypatch.setattr(pipeline_module, "propagate_chroma", counted)
+    return calls
 
 
 def test_killed_process_resumes_to_the_same_pngs(tmp_path, reference, uninterrupted):
@@ -82,25 +100,37 @@ def test_interrupted_run_with_a_later_keyframe_resumes_in_process(tmp_path, monk
     config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
     VideoColorizationPipeline(tmp_path / "full", config=config).process_video(sample_video("bikes"),
                                                                               keyframes=keyframes, max_frames=FRAMES)
-    real, calls = pipeline_module.propagate_chroma, []
-
-    def interrupt_at_27(*args):
-        calls.append(1)
-        if len(calls) == 28:
-            raise KeyboardInterrupt
-        return real(*args)
-
-    monkeypatch.setattr(pipeline_module, "propagate_chroma", interrupt_at_27)
+    calls = _count_frames(monkeypatch, interrupt_at=27)
     with pytest.raises(KeyboardInterrupt) as interrupted:
         VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
             sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
     assert interrupted.value.kept_partial.name == f".out.partial-{os.getpid()}"
     assert resume.load(interrupted.value.kept_partial)[0] == 24
-    calls.clear()
-    monkeypatch.setattr(pipeline_module, "propagate_chroma", lambda *args: calls.append(1) or real(*args))
+    calls = _count_frames(monkeypatch)
     pipeline = VideoColorizationPipeline(tmp_path / "out", config=config, resume=True)
     pipeline.process_video(sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
     assert pipeline.last_report["resumed_from_frame"] == 24 and len(calls) == FRAMES - 24  # frames 0-23 read back
+    _same_pngs(tmp_path / "out", tmp_path / "full")
+
+
+def test_stabilized_run_resumes_with_the_lookahead_it_held(tmp_path, monkeypatch):
+    """enhanced_inference's way: propagation through the stabilizer, 8 frames of look-ahead. Ctrl-C at frame 29:
+    the checkpoint after 28 frames taken has 20 written, the stabilizer holding 20-27; the resumed run reads 0-19
+    back, queues 20-27 again without colorizing them, and ends with the uninterrupted run's PNGs."""
+    config = InferenceConfig(propagation=PropagationConfig(max_side=160),
+                             output=OutputConfig(checkpoint_every=4, visualization=False))
+    assert config.stabilizer.lookahead == 8
+    run = functools.partial(EnhancedColorizationInference(device="cpu", config=config).process_video,
+                            sample_video("bikes"), model_id="propagation", reference=REFERENCE, max_frames=FRAMES)
+    run(output_dir=tmp_path / "full")
+    _count_frames(monkeypatch, interrupt_at=29)
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        run(output_dir=tmp_path / "out")
+    assert resume.load(interrupted.value.kept_partial)[:2] == (20, 28)
+    calls = _count_frames(monkeypatch)
+    report = EnhancedColorizationInference(device="cpu", config=config, resume=True).process_video(
+        sample_video("bikes"), tmp_path / "out", "propagation", reference=REFERENCE, max_frames=FRAMES)
+    assert report["resumed_from_frame"] == 20 and len(calls) == FRAMES - 28
     _same_pngs(tmp_path / "out", tmp_path / "full")
 
 
