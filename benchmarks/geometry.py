@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))  # testkit: the helpers of the tests
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))  # testkit: the tests' helpers
 
 from colorize.io import iter_frames, read_image
 from colorize.metrics import psnr

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))  # testkit: the helpers of the tests
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))  # testkit: the tests' helpers
 
 from colorize.choices import DEVICES, MIXED_PRECISION
 from colorize.models import MODEL_SPECS, ColorizerSettings

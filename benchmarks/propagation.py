@@ -106,7 +106,8 @@ def main() -> None:
     parser.add_argument("--margin", action="store_true", help="add the margin over max(copy, chain) per clip")
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
-                        help="change the anchored method's settings (PropagationConfig keys, e.g. anchored.arbitrate=true)")
+                        help="change the anchored method's settings (PropagationConfig keys, "
+                             "e.g. anchored.arbitrate=true)")
     args = parser.parse_args()
     if args.set:
         METHODS["anchored"] = apply_overrides(METHODS["anchored"], parse_overrides(args.set))

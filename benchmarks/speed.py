@@ -86,7 +86,8 @@ def main() -> None:
     print("|---" * (5 + 2 * bool(changes)) + "|")
     for row in rows:
         extra = f" {row['variant']:.1f} | {row['variant'] / row['median']:.2f} |" if changes else ""
-        print(f"| {row['size']} | {row['max_side']} | {row['median']:.1f} | {row['min']:.1f} | {row['max']:.1f} |{extra}")
+        print(f"| {row['size']} | {row['max_side']} | {row['median']:.1f} | {row['min']:.1f} | {row['max']:.1f} |"
+              + extra)
 
 
 if __name__ == "__main__":

@@ -78,9 +78,8 @@ class SemanticConfig:
 class PipelineConfig:
     device: str = "auto"  # auto | cpu | cuda (propagation itself runs on the CPU with OpenCV)
     # The colorizer: a model id of colorize.models (propagation, stable_diffusion_inpaint, stable_diffusion_xl,
-    # controlnet_colorization, unet), a Hugging Face id or a local folder. Only propagation runs in this program;
-    # the others run in enhanced_inference.py, which reads inference_steps, guidance_scale, temporal_weight,
-    # temporal_lookahead (and propagation, output) from the same YAML.
+    # controlnet_colorization, unet), a Hugging Face id or a local folder; models other than propagation go through
+    # the temporal stabilizer (temporal_weight, temporal_lookahead). enhanced_inference.py reads the same YAML.
     colorization_model: str = "propagation"
     inference_steps: int = INFERENCE_STEPS  # diffusion denoising steps
     guidance_scale: float = GUIDANCE_SCALE  # classifier-free guidance of the prompt (1: off)

@@ -3,8 +3,8 @@
 
 :func:`prepare` checks the inputs before any work (the video, its color references, the ground truth, the output
 folder); :func:`run_video` colorizes, optionally through the temporal stabilizer and the geometry / semantic stages
-(:mod:`colorize.pipeline.stages`, propagation only), keeps checkpoints a killed run resumes from
-(:mod:`colorize.pipeline.resume`), scores against the ground truth and writes ``run.json``.
+(:mod:`colorize.pipeline.stages`; camera poses also guide propagation), keeps checkpoints a killed run resumes
+from (:mod:`colorize.pipeline.resume`), scores against the ground truth and writes ``run.json``.
 :class:`~colorize.pipeline.VideoColorizationPipeline` and :class:`~colorize.inference.EnhancedColorizationInference`
 are front ends: they choose the colorizer and the settings, this module does the run.
 
@@ -67,7 +67,7 @@ class RunSettings:
 
     output: OutputConfig = field(default_factory=OutputConfig)
     stabilizer: StabilizerConfig | None = None  # every frame's chroma through colorize.temporal (None: off)
-    stages: PipelineConfig | None = None  # its geometry / semantic sections (propagation only); None: no stages
+    stages: PipelineConfig | None = None  # its geometry / semantic sections (any colorizer); None: no stages
     device: str = "auto"  # where scores (SSIM) and stage models run: auto | cpu | cuda (resolved only when used)
     checkpoints: bool = False  # keep checkpoints a killed run resumes from (propagation, needs colorized_frames/)
     resume: bool | None = False  # None: continue a killed run with the same settings; True: require one; False: never
@@ -133,6 +133,8 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
                     settings.output.checkpoint_every)
         else:
             chroma, frames = _batched_chroma(colorizer, open_frames, images)
+            if stages is not None:
+                chroma = _staged_chroma(stages, chroma, set(images))
         anchors = ({index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
                     for index, image in images.items()} if stabilizer is not None else None)
         quality = quality_meter(set(images), resolve_device(settings.device)) if job.truth is not None else None
@@ -164,16 +166,18 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
 
 def _open_stages(settings: RunSettings, colorizer: Colorizer, info: VideoInfo,
                  size: tuple[int, int] | None) -> FrameStages | None:
-    """The geometry / semantic stages of this run (None when off); they work on propagation's working size."""
+    """The geometry / semantic stages of this run (None when off), at propagation's working size (``size``; other
+    colorizers: the size the stages' config gives)."""
     if settings.stages is None:
         return None
-    config = settings.stages
     if size is None:
-        if config.geometry.source != "none" or config.semantic.model != "none":
-            raise ColorizeError(f"the geometry and semantic stages run with keyframe propagation only, not with "
-                                f"{colorizer.name}: set geometry.source and semantic.model to none")
-        return None
-    return open_stages(config, info.path, size, settings.device)
+        size = working_size(info.height, info.width, settings.stages.propagation.max_side)
+    return open_stages(settings.stages, info.path, size, settings.device)
+
+
+def _staged_chroma(stages: FrameStages, chroma: ChromaFn, keyframes: set[int]) -> ChromaFn:
+    """Any colorizer's ``chroma`` through the stages (:meth:`~colorize.pipeline.stages.FrameStages.refine`)."""
+    return lambda index, lum: stages.refine(index, lum, chroma(index, lum), index in keyframes)
 
 
 def _propagation_chroma(propagation: ForwardPropagation, stages: FrameStages | None,

@@ -174,8 +174,9 @@ def choose(output_dir: Path, settings: dict[str, Any] | None, mode: bool | None)
     found = find_resumable(output_dir, settings) if settings is not None and mode is not False else None
     if found is None:
         if mode:
-            why = ("these settings keep no checkpoints (needs keyframe propagation, output.save_colorized_frames and no "
-                   "geometry or semantic stage)" if settings is None else "no killed run into it with the same settings")
+            why = ("no killed run into it with the same settings" if settings is not None else "these settings keep "
+                   "no checkpoints (needs keyframe propagation, output.save_colorized_frames and no geometry or "
+                   "semantic stage)")
             raise InputError(f"nothing to resume in {output_dir}: {why}")
         return None
     frames = load(found)[0]

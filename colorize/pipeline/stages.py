@@ -43,7 +43,7 @@ from colorize.geometry import (
 )
 from colorize.io import write_png
 from colorize.pipeline.config import PipelineConfig
-from colorize.propagation import ForwardPropagation
+from colorize.propagation import ForwardPropagation, SceneCutDetector
 from colorize.utils.device import resolve_device
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ logger = logging.getLogger(__name__)
 class FrameStages:
     """Geometry and semantic stages of one run on ``video`` (frames of ``frame_size`` = (H, W), propagated at
     ``size``). Models and providers are opened here, before any output; :meth:`start` opens the writers under the
-    run's folder, :meth:`chroma` is the frame loop's chroma function, :meth:`finish` closes and summarises."""
+    run's folder, :meth:`chroma` is the frame loop's chroma function with propagation (:meth:`refine` takes any other
+    colorizer's chroma), :meth:`finish` closes and summarises."""
 
     def __init__(self, config: PipelineConfig, video: Path, size: tuple[int, int], device: str = "auto") -> None:
         self.config, self.size = config, size
@@ -82,6 +83,7 @@ class FrameStages:
             self.segmenter = SemanticSegmentationProcessor(source, semantic.momentum, resolve_device(device))
         self.tracker = SegmentTracker(semantic.tracking) if self.segmenter is not None else None
         self.consistency = SegmentChroma(semantic.consistency) if self.segmenter is not None else None
+        self._cuts = SceneCutDetector(config.propagation.scene_cut)  # shots of colorizers other than propagation
         self._depth_maps: DepthMapWriter | None = None
         self._points: PointCloudProcessor | None = None
         self._masks: Path | None = None
@@ -111,11 +113,30 @@ class FrameStages:
         small = resize(lum, self.size)
         lum8 = luminance_to_uint8(small)
         ab = propagation(lum8).ab
-        restart = index in propagation.references or index in propagation.cuts[-1:]
+        cut = index in propagation.cuts[-1:]
+        ab = self._on_frame(index, small, lum8, ab, restart=cut or index in propagation.references, cut=cut)
+        return upsample_chroma(ab, lum, propagation.config.upsample)
+
+    def refine(self, index: int, lum: np.ndarray, ab: np.ndarray, keyframe: bool = False) -> np.ndarray:
+        """Any colorizer's chroma through the stages: frame ``index`` in order, (H, W) L in [0, 100] and its (H, W, 2)
+        ab -> (H, W, 2) ab. The stages run at the working size; what they change is upsampled onto ``ab``. Shots
+        are found here (the colorizer does not say); a keyframe restarts the segment tracks like a cut."""
+        small = resize(lum, self.size)
+        lum8 = luminance_to_uint8(small)
+        cut = self._cuts.update(lum8) and index > 0
+        ab_small = resize(ab.astype(np.float32, copy=False), self.size)
+        refined = self._on_frame(index, small, lum8, ab_small, restart=cut or keyframe or index == 0, cut=cut)
+        if refined is ab_small:  # no stage changes chroma (geometry only)
+            return ab
+        return ab + upsample_chroma(refined - ab_small, lum)
+
+    def _on_frame(self, index: int, small: np.ndarray, lum8: np.ndarray, ab: np.ndarray, restart: bool,
+                  cut: bool) -> np.ndarray:
+        """Depth, labels, segment consistency and point clouds of one frame at the working size; returns its ab."""
         frame = VideoFrame(index=index, gray=luminance_to_gray(small))
         self._geometry(frame)
         if self.segmenter is not None:
-            if index in propagation.cuts[-1:]:
+            if cut:
                 self.segmenter.reset()
             labels = self.segmenter(frame).semantic_mask
             if self._masks is not None:
@@ -129,7 +150,7 @@ class FrameStages:
         if self._points is not None and index % self._points.every == 0:
             frame.colorized_rgb = compose_lab(small, ab)
             self._points(frame)
-        return upsample_chroma(ab, lum, propagation.config.upsample)
+        return ab
 
     def _geometry(self, frame: VideoFrame) -> None:
         """Depth (and camera) of ``frame`` from the provider or the depth model; writes its depth map."""

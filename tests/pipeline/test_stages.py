@@ -6,9 +6,13 @@ import shutil
 import numpy as np
 import pytest
 
+from colorize.color import resize, rgb_to_lab
 from colorize.geometry import CameraView, backproject, read_ply
 from colorize.io import read_image
+from colorize.models import Colorizer, ModelNeeds
 from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
+from colorize.pipeline.config import GeometryConfig, OutputConfig
+from colorize.pipeline.engine import RunSettings, prepare, run_video
 from colorize.pipeline.stages import open_stages
 
 FRAMES = 12
@@ -69,3 +73,36 @@ def test_metric_depth_model_gives_millimetre_maps_and_camera_space_clouds(synthe
     assert not (maps / "poses.npz").exists()
     cloud = read_ply(tmp_path / "out" / "point_clouds" / "0005.ply")
     assert len(cloud.points) == 120 * 160 and (cloud.points[:, 2] > 0).all() and cloud.points[:, 2].max() < 10
+
+
+class TruthColorizer(Colorizer):
+    """Any colorizer other than propagation: here the true chroma of the decoded frames, in batches of 4."""
+
+    name, needs = "truth", ModelNeeds(weights=False, gpu="no", memory_gib=0.0)
+
+    def __init__(self, frames: np.ndarray) -> None:
+        self.truth, self.index, self.batch_size = np.stack([rgb_to_lab(f)[..., 1:] for f in frames]), 0, 4
+
+    def colorize(self, lum, conditions=None):
+        self.index += len(lum)
+        return self.truth[self.index - len(lum):self.index]
+
+
+def test_stages_run_with_any_colorizer(synthetic_scene, tmp_path):
+    """Depth maps and point clouds from the depth folder with a batched colorizer; geometry alone leaves its chroma
+    as it was, and the clouds carry its colors (the truth's here) at the working size."""
+    frames = synthetic_scene.decoded[:FRAMES]
+    stages = PipelineConfig(geometry=GeometryConfig(source=f"folder:{synthetic_scene.depth}", point_cloud_every=5),
+                            output=OutputConfig(visualization=False, save_frames=False))
+    reports = {}
+    for name, settings in (("plain", RunSettings(stages.output)), ("staged", RunSettings(stages.output, stages=stages))):
+        job = prepare(synthetic_scene.video, tmp_path / name, max_frames=FRAMES)
+        reports[name] = run_video(job, TruthColorizer(frames), settings)
+    assert reports["plain"]["stages"] is None
+    assert reports["staged"]["stages"]["depth_maps"] == FRAMES and reports["staged"]["stages"]["point_clouds"] == 3
+    for index in range(FRAMES):
+        name = f"colorized_frames/{index:04d}.png"
+        np.testing.assert_array_equal(read_image(tmp_path / "staged" / name), read_image(tmp_path / "plain" / name))
+    cloud = read_ply(tmp_path / "staged" / "point_clouds" / "0005.ply")
+    truth = resize(frames[5], (120, 160)).reshape(-1, 3).astype(np.float32)
+    assert np.abs(cloud.colors.astype(np.float32) - truth).mean() < 3.0  # the colorizer's colors, not gray
