@@ -78,6 +78,7 @@ def atomic_dir(path: str | os.PathLike, overwrite: bool, adopt: Path | None = No
     if adopt is not None:
         if adopt != tmp:
             os.replace(adopt, tmp)
+        os.utime(tmp)  # modified now, by this process: its pid is not a reused one (colorize.io.leftovers)
         remove_dead_partial_files(tmp)
     else:
         tmp.mkdir(parents=True)

@@ -3,7 +3,8 @@
 A run into ``OUT`` works under hidden siblings tagged with its process id: ``.OUT.partial-<pid>`` (the outputs,
 renamed to ``OUT`` when complete), ``.OUT.scratch-<pid>-<random>`` (scratch arrays) and ``.OUT.old-<pid>`` (a
 previous run moved aside by ``--overwrite``). Those of a process that no longer exists are *stale*: nothing will ever
-finish or remove them. Scratch folders written before they carried a pid (``.OUT.scratch-<random>``) count as stale
+finish or remove them; so are those whose pid now belongs to a process started after they were last modified (a
+reused pid). Scratch folders written before they carried a pid (``.OUT.scratch-<random>``) count as stale
 when no live run is writing into ``OUT``.
 """
 
@@ -32,9 +33,10 @@ class Leftover:
     alive: bool
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (this process counts as dead: a leftover with its pid is from an earlier
-    process that had the same pid, e.g. in a restarted container)."""
+def pid_alive(pid: int, since: float | None = None) -> bool:
+    """Whether process ``pid`` exists and could have made a leftover last modified at ``since`` (seconds since the
+    epoch): a process that started later only got the same pid again (pids are reused, e.g. after a reboot or in a
+    restarted container). This process counts as dead for the same reason."""
     if pid == os.getpid():
         return False
     try:
@@ -42,8 +44,20 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, owned by someone else
-        return True
-    return True
+        pass
+    started = process_start_time(pid)
+    return since is None or started is None or started <= since + 1.0  # /proc/stat's boot time is in whole seconds
+
+
+def process_start_time(pid: int) -> float | None:
+    """When process ``pid`` started, in seconds since the epoch (Linux ``/proc``); None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # after the name: field 3 on
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time in clock ticks after boot
+    except (OSError, IndexError, StopIteration, ValueError):
+        return None
 
 
 def leftovers(path: str | os.PathLike) -> list[Leftover]:
@@ -60,7 +74,8 @@ def leftovers(path: str | os.PathLike) -> list[Leftover]:
         kind, tag = match.groups()
         pid_text = tag.split("-", 1)[0] if kind == "scratch" and "-" in tag else tag
         pid = int(pid_text) if pid_text.isdigit() else None
-        found.append(Leftover(entry, kind, pid, pid is not None and pid_alive(pid)))
+        since = _mtime(entry) if kind != "old" else None  # an old folder keeps the mtime of the run that wrote it
+        found.append(Leftover(entry, kind, pid, pid is not None and pid_alive(pid, since)))
     live_run = any(item.alive for item in found if item.kind == "partial")
     return [item if item.pid is not None else Leftover(item.path, item.kind, None, live_run) for item in found]
 
@@ -93,6 +108,13 @@ def scratch_dir(path: str | os.PathLike) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{path.name}.scratch-{os.getpid()}-", dir=path.parent) as scratch:
         yield Path(scratch)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _size(path: Path) -> int:

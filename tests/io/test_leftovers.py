@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -27,6 +28,21 @@ def _make(parent, name, size=0):
 def test_pid_alive(dead_pid):
     assert pid_alive(os.getppid()) and not pid_alive(dead_pid)
     assert not pid_alive(os.getpid())  # a leftover with our own pid is an earlier process's
+
+
+def test_a_reused_pid_does_not_keep_a_leftover_alive(tmp_path):
+    # A live process that started after the leftover was last written cannot be the one that wrote it.
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        _make(tmp_path, f".out.partial-{process.pid}")  # made after the process started: could be its own
+        assert [item.alive for item in leftovers(tmp_path / "out")] == [True]
+        an_hour_ago = time.time() - 3600
+        os.utime(tmp_path / f".out.partial-{process.pid}", (an_hour_ago, an_hour_ago))
+        assert [item.alive for item in leftovers(tmp_path / "out")] == [False]
+        assert remove_stale(tmp_path / "out") == [tmp_path / f".out.partial-{process.pid}"]
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_stale_leftovers_are_removed_live_ones_kept(tmp_path, dead_pid, caplog):
