@@ -8,6 +8,7 @@ reused pid). Scratch folders written before they carried a pid (``.OUT.scratch-<
 when no live run is writing into ``OUT``.
 """
 
+import errno
 import logging
 import os
 import re
@@ -17,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +111,21 @@ def scratch_dir(path: str | os.PathLike) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{path.name}.scratch-{os.getpid()}-", dir=path.parent) as scratch:
         yield Path(scratch)
+
+
+def scratch_array(path: str | os.PathLike, dtype: np.dtype | type, shape: tuple[int, ...]) -> np.memmap:
+    """A memory-mapped ``.npy`` array at ``path`` (in a :func:`scratch_dir`) with its disk space reserved now: a disk
+    too full for it fails here with an OSError (ENOSPC), which a run reports in one line, instead of killing the
+    process with SIGBUS when a page of a sparse mapping is first written."""
+    array = np.lib.format.open_memmap(path, "w+", dtype, shape)
+    if hasattr(os, "posix_fallocate"):
+        with open(path, "r+b") as file:
+            try:
+                os.posix_fallocate(file.fileno(), 0, os.fstat(file.fileno()).st_size)
+            except OSError as err:
+                if err.errno not in (errno.EOPNOTSUPP, errno.EINVAL):  # a file system that cannot reserve: sparse
+                    raise OSError(err.errno, err.strerror, str(path)) from None
+    return array
 
 
 def _mtime(path: Path) -> float | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from colorize.color import compose_lab, luminance_to_uint8, resize, rgb_to_luminance, upsample_chroma, working_size
+from colorize.io import scratch_array
 from colorize.propagation.keyframes import Reference, make_keyframe
 from colorize.propagation.video import (
     BackwardStore,
@@ -65,7 +66,7 @@ def plan_propagation(open_frames: FrameSource, references: dict[int, Reference],
     """
     if set(references) == {0}:
         return ForwardPropagation(config, references, views=views)
-    lum8 = np.lib.format.open_memmap(scratch / "lum8.npy", "w+", np.uint8, (num_frames, *size))
+    lum8 = scratch_array(scratch / "lum8.npy", np.uint8, (num_frames, *size))
     for index, frame in enumerate(progress(open_frames(), total=num_frames, desc="analysing", unit="frame")):
         lum8[index] = luminance_to_uint8(resize(rgb_to_luminance(frame), size))
     shot_starts = detect_shots(lum8, config.scene_cut)

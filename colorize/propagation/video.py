@@ -22,6 +22,7 @@ from colorize.choices import METHODS
 from colorize.color.upsample import UPSAMPLING
 from colorize.flow import FlowConfig
 from colorize.geometry.camera import CameraView
+from colorize.io import scratch_array
 from colorize.propagation.anchored import AnchoredConfig, AnchoredPropagator
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.baselines import ChainPropagator, CopyPropagator, GrayPropagator
@@ -84,9 +85,8 @@ class BackwardStore:
     """Disk-backed (memory-mapped) chroma and confidence of the backward pass, float16 at working size."""
 
     def __init__(self, path, num_frames: int, size: tuple[int, int]) -> None:
-        self.ab = np.lib.format.open_memmap(f"{path}/backward_ab.npy", "w+", np.float16, (num_frames, *size, 2))
-        self.confidence = np.lib.format.open_memmap(f"{path}/backward_conf.npy", "w+", np.float16,
-                                                    (num_frames, *size))
+        self.ab = scratch_array(f"{path}/backward_ab.npy", np.float16, (num_frames, *size, 2))
+        self.confidence = scratch_array(f"{path}/backward_conf.npy", np.float16, (num_frames, *size))
         self.has = np.zeros(num_frames, bool)
 
     def __setitem__(self, index: int, step: PropagationStep) -> None:

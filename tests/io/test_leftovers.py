@@ -1,14 +1,16 @@
 """Leftovers of killed runs beside an output folder: found by pid, removed, and a scratch folder tagged with ours."""
 
+import errno
 import os
 import shutil
 import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
-from colorize.io import leftovers, remove_stale, scratch_dir
+from colorize.io import leftovers, remove_stale, scratch_array, scratch_dir
 from colorize.io.leftovers import pid_alive
 
 
@@ -77,3 +79,22 @@ def test_scratch_dir_carries_our_pid_and_is_removed(tmp_path):
         (item,) = leftovers(tmp_path / "sub" / "out")
         assert item.kind == "scratch" and item.pid == os.getpid()
     assert list((tmp_path / "sub").iterdir()) == []
+
+
+def test_scratch_array_reserves_its_disk_space(tmp_path):
+    # A sparse file would take a few blocks now and SIGBUS later on a full disk; this one has its space already.
+    array = scratch_array(tmp_path / "ab.npy", np.float16, (10, 64, 64, 2))
+    assert (tmp_path / "ab.npy").stat().st_blocks * 512 >= array.nbytes
+    array[3] = 1.5
+    array.flush()
+    assert np.load(tmp_path / "ab.npy")[3].mean() == 1.5 and np.load(tmp_path / "ab.npy")[2].max() == 0
+
+
+def test_a_disk_too_full_for_a_scratch_array_fails_at_once_naming_it(tmp_path, monkeypatch):
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(OSError) as failed:
+        scratch_array(tmp_path / "lum8.npy", np.uint8, (100, 10, 10))
+    assert failed.value.errno == errno.ENOSPC and failed.value.filename == str(tmp_path / "lum8.npy")
