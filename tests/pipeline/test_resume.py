@@ -54,12 +54,18 @@ def _same_pngs(out: Path, expected: Path) -> None:
             assert np.array_equal(read_image(out / folder / name), read_image(expected / folder / name)), name
 
 
-def _count_frames(monkeypatch, interrupt_at: int | None = None) -> list[int]:
-    """Count the frames the engine colorizes (from now on, in the returned list); Ctrl-C at frame ``interrupt_at``."""
+def _count_frames(monkeypatch, interrupt_at: int | None = None, checkpoint: tuple[Path, int] | None = None
+                  ) -> list[int]:
+    """Count the frames the engine colorizes (from now on, in the returned list); Ctrl-C at frame ``interrupt_at``,
+    once ``checkpoint`` = (partial folder, frames taken) is on disk (the output thread saves it a little later)."""
     calls = []
 
     def counted(*args):
         if len(calls) == interrupt_at:
+            deadline = time.monotonic() + 30
+            while checkpoint and (resume.load(checkpoint[0]) or (0, 0))[1] < checkpoint[1]:
+                assert time.monotonic() < deadline, f"no checkpoint of {checkpoint[1]} frames in {checkpoint[0]}"
+                time.sleep(0.01)
             raise KeyboardInterrupt
         calls.append(1)
         return propagate_chroma(*args)
@@ -100,7 +106,7 @@ def test_interrupted_run_with_a_later_keyframe_resumes_in_process(tmp_path, monk
     config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
     VideoColorizationPipeline(tmp_path / "full", config=config).process_video(sample_video("bikes"),
                                                                               keyframes=keyframes, max_frames=FRAMES)
-    calls = _count_frames(monkeypatch, interrupt_at=27)
+    calls = _count_frames(monkeypatch, interrupt_at=27, checkpoint=(tmp_path / f".out.partial-{os.getpid()}", 24))
     with pytest.raises(KeyboardInterrupt) as interrupted:
         VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
             sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
@@ -123,7 +129,7 @@ def test_stabilized_run_resumes_with_the_lookahead_it_held(tmp_path, monkeypatch
     run = functools.partial(EnhancedColorizationInference(device="cpu", config=config).process_video,
                             sample_video("bikes"), model_id="propagation", reference=REFERENCE, max_frames=FRAMES)
     run(output_dir=tmp_path / "full")
-    _count_frames(monkeypatch, interrupt_at=29)
+    _count_frames(monkeypatch, interrupt_at=29, checkpoint=(tmp_path / f".out.partial-{os.getpid()}", 28))
     with pytest.raises(KeyboardInterrupt) as interrupted:
         run(output_dir=tmp_path / "out")
     assert resume.load(interrupted.value.kept_partial)[:2] == (20, 28)
