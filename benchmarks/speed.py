@@ -12,6 +12,7 @@ table adds the variant's median and its ratio to the default's.
 """
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -59,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     changes = parse_overrides(args.set)
 
-    rows = []
+    rows, load_before = [], os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for size in args.sizes:
@@ -81,8 +82,11 @@ def main() -> None:
                       f"max {row['max']:.1f})" + (f"; with {' '.join(args.set)}: {row['variant']:.1f} fps"
                                                    if changes else ""), flush=True)
 
+    load = os.getloadavg()[0]
+    print(f"\nload average (1 min) {load_before:.1f} before, {load:.1f} after, on {os.cpu_count()} cores: "
+          "other work on the machine slows every figure below\n")
     variant = f" with {' '.join(args.set)} (median) | ratio |" if changes else ""
-    print(f"\n| input | working size (longer side) | FPS, end to end (median) | min | max |{variant}")
+    print(f"| input | working size (longer side) | FPS, end to end (median) | min | max |{variant}")
     print("|---" * (5 + 2 * bool(changes)) + "|")
     for row in rows:
         extra = f" {row['variant']:.1f} | {row['variant'] / row['median']:.2f} |" if changes else ""
