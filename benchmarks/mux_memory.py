@@ -10,17 +10,18 @@ last (benchmarks/README.md, "Film-length soak").
 """
 
 import argparse
+import ctypes
 import tempfile
 from pathlib import Path
 
 import av
 import numpy as np
 
-from colorize.utils.memory import release_free_memory
 
 
 def resident_mib() -> float:
-    release_free_memory()
+    """VmRSS after glibc's malloc_trim(0), so that freed heap pages kept for reuse do not count."""
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
     line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:"))
     return int(line.split()[1]) / 1024
 

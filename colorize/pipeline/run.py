@@ -4,9 +4,8 @@ the frame loop (chroma per frame, then composing, scoring and writing the output
 ``write_frames`` runs a colorizer's chroma (``chroma(index, L)``) on this thread and hands each frame to an output
 thread that composes it under its luminance and writes it (:class:`~colorize.pipeline.outputs.RunOutputs`), in
 order, while a scoring thread scores it against the ground truth. Propagation and encoding overlap; at most
-``OUTPUT_QUEUE`` frames wait, so memory stays flat, and every ``TRIM_EVERY`` frames the allocator's free memory
-goes back to the OS. A temporal stabiliser, when given, sits between the two; with lookahead it holds its frames
-back until it has seen enough of what follows.
+``OUTPUT_QUEUE`` frames wait, so memory stays flat. A temporal stabiliser, when given, sits between the two; with
+lookahead it holds its frames back until it has seen enough of what follows.
 """
 
 import os
@@ -23,7 +22,6 @@ from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 from colorize.pipeline.resume import ResumePlan
-from colorize.utils.memory import release_free_memory
 from colorize.utils.threads import BoundedJobs
 
 if TYPE_CHECKING:
@@ -31,7 +29,6 @@ if TYPE_CHECKING:
     from colorize.temporal import TemporalStabilizer
 
 OUTPUT_QUEUE = 4  # frames colorized ahead of the output thread
-TRIM_EVERY = 500  # frames between returns of the allocator's free memory to the OS (colorize.utils.memory)
 
 ChromaFn = Callable[[int, np.ndarray], np.ndarray]  # (frame index, (H, W) L in [0, 100]) -> (H, W, 2) ab
 
@@ -97,8 +94,6 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
                     submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
                 if checkpoints and count % resume.every == 0:  # the frames still waiting are in the snapshot
                     outputs.submit(out.save_checkpoint, count - len(waiting), resume.snapshot(), count)
-                if count % TRIM_EVERY == 0:  # a film's fragmented heaps would otherwise creep up (memory flat)
-                    release_free_memory()
             if stabilizer is not None:
                 submit(stabilizer.flush())
             outputs.wait()
