@@ -11,19 +11,21 @@ last (benchmarks/README.md, "Film-length soak").
 
 import argparse
 import ctypes
+import os
 import tempfile
 from pathlib import Path
 
 import av
 import numpy as np
 
+from soak import rss_bytes  # benchmarks/ is on the path of its own scripts
+
 
 
 def resident_mib() -> float:
     """VmRSS after glibc's malloc_trim(0), so that freed heap pages kept for reuse do not count."""
     ctypes.CDLL("libc.so.6").malloc_trim(0)
-    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
+    return rss_bytes(os.getpid()) / 2**20
 
 
 def write(path: Path, frames: int, every: int, options: dict[str, str]) -> list[tuple[int, float]]:

@@ -104,7 +104,7 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
     if propagating and not images:
         raise ColorizeError(f"{colorizer.name} needs a color reference: give --reference IMG or --keyframes DIR")
     size = working_size(info.height, info.width, colorizer.config.max_side) if propagating else None
-    stages = _open_stages(settings, colorizer, info, size)
+    stages = _open_stages(settings, info, size)
     fingerprint = None  # what a killed run must have had to be continued; None: this run keeps no checkpoints
     if propagating and stages is None and settings.checkpoints and settings.output.save_colorized_frames \
             and settings.output.checkpoint_every:
@@ -164,8 +164,7 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
     return report
 
 
-def _open_stages(settings: RunSettings, colorizer: Colorizer, info: VideoInfo,
-                 size: tuple[int, int] | None) -> FrameStages | None:
+def _open_stages(settings: RunSettings, info: VideoInfo, size: tuple[int, int] | None) -> FrameStages | None:
     """The geometry / semantic stages of this run (None when off), at propagation's working size (``size``; other
     colorizers: the size the stages' config gives)."""
     if settings.stages is None:

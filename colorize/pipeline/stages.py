@@ -123,7 +123,7 @@ class FrameStages:
         are found here (the colorizer does not say); a keyframe restarts the segment tracks like a cut."""
         small = resize(lum, self.size)
         lum8 = luminance_to_uint8(small)
-        cut = self._cuts.update(lum8) and index > 0
+        cut = self._cuts.update(lum8)  # never at the first frame
         ab_small = resize(ab.astype(np.float32, copy=False), self.size)
         refined = self._on_frame(index, small, lum8, ab_small, restart=cut or keyframe or index == 0, cut=cut)
         if refined is ab_small:  # no stage changes chroma (geometry only)
