@@ -4,7 +4,7 @@
     python benchmarks/mux_memory.py                      # 30,000 frames at 320x180, plain MP4 then fragmented MP4
 
 FFmpeg's MP4 muxer holds an index entry per frame in memory and writes it (the moov box) when the file is closed;
-a fragmented MP4 (``movflags=frag_keyframe+empty_moov``) writes it fragment by fragment. Prints the growth of the
+a fragmented MP4 (``FRAGMENTED_MP4``, what ``VideoWriter`` writes) writes it fragment by fragment. Prints the growth of the
 resident size (after ``malloc_trim``) every ``--every`` frames, and the bytes per frame from the first report to the
 last (benchmarks/README.md, "Film-length soak").
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from colorize.io.video import FRAGMENTED_MP4
 from soak import rss_bytes  # benchmarks/ is on the path of its own scripts
 
 
@@ -52,7 +53,7 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=6_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        for name, options in (("MP4", {}), ("fragmented MP4", {"movflags": "frag_keyframe+empty_moov"})):
+        for name, options in (("MP4", {}), ("fragmented MP4 (VideoWriter's)", FRAGMENTED_MP4)):
             reports = write(Path(folder) / "out.mp4", args.frames, args.every, options)
             (first, low), (last, high) = reports[0], reports[-1]
             growth = (high - low) * 2**20 / (last - first)

@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("outputs/soak"), help="input, output and soak.json here")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    video = args.work / f"input_{args.width}x{args.height}_{args.minutes:g}min.mp4"
+    # Matroska, as a film is often delivered: its index is read when the file is opened. (A fragmented MP4, what
+    # VideoWriter writes, is indexed fragment by fragment as it is read, which would add to the program's growth.)
+    video = args.work / f"input_{args.width}x{args.height}_{args.minutes:g}min.mkv"
     started = time.perf_counter()
     if not video.is_file():
         make_input(video, args.minutes, args.width, args.height, args.fps)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.bitstream import BitStreamFilterContext
 from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTrc
 
 from colorize.errors import InputError
@@ -23,6 +24,12 @@ logger = logging.getLogger(__name__)
 
 # Audio codecs stored in MP4 as they are (remuxed); any other codec is transcoded to AAC.
 MP4_AUDIO_CODECS = frozenset({"aac", "mp3", "ac3", "eac3", "alac"})
+# MP4 and MOV are written fragmented: FFmpeg's plain MP4 muxer keeps an index entry for every frame in memory until
+# the file is closed (74 bytes a frame, 12 MiB for a 2-hour film), a fragmented one writes its index with each
+# fragment. Fragments start at keyframes and last at most 2 s; the closing index (mfra) keeps seeking fast. The
+# header waits for the first fragment (delay_moov) so that its edit list hides x264's B-frame delay: with an empty
+# header written first, frame 0 would be shown at 2/fps s, out of step with the audio.
+FRAGMENTED_MP4 = {"movflags": "frag_keyframe+delay_moov+default_base_moof", "frag_duration": "2000000"}
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,11 @@ class _AudioCopier:
         self._shift = round(start / self._src.time_base)
         codec = self._src.codec_context.codec.canonical_name  # "mp3", where the decoder is "mp3float"
         self.remux = codec in MP4_AUDIO_CODECS
+        self._adts: BitStreamFilterContext | None = None
         if self.remux:
             self._dst = output.add_stream_from_template(self._src)
+            if codec == "aac":  # ADTS headers (MPEG-TS, .aac) become MP4's config; other AAC passes as it is
+                self._adts = BitStreamFilterContext("aac_adtstoasc", self._src)
         else:
             layout = f"{self._src.layout.nb_channels}c"  # FFmpeg's default layout for that many channels
             self._dst = output.add_stream("aac", rate=self._src.sample_rate, layout=layout)
@@ -157,8 +167,9 @@ class _AudioCopier:
                 return
             self._pending = None
             if self.remux:
-                packet.stream = self._dst
-                self._output.mux(packet)
+                for filtered in self._adts.filter(packet) if self._adts is not None else [packet]:
+                    filtered.stream = self._dst
+                    self._output.mux(filtered)
             else:
                 for frame in packet.decode():
                     if self._next_pts is None:  # later frames follow on sample by sample, without jitter
@@ -199,7 +210,8 @@ class VideoWriter:
     by one replicated column or row: the file's size is :attr:`frame_size`, and the extra pixel is a copy of its
     neighbour. ``audio_from`` names a video or audio file whose first audio track is added, cut at the video's end
     (to within one audio packet, ~20 ms); a file without audio just gives a silent video. ``crf`` and ``preset`` are
-    x264's quality and speed settings (``preset=None``: the codec's default, medium).
+    x264's quality and speed settings (``preset=None``: the codec's default, medium). MP4 and MOV files are written
+    fragmented (:data:`FRAGMENTED_MP4`), so memory stays flat however long the video.
     """
 
     def __init__(self, path: str | os.PathLike, fps: Fraction, width: int, height: int, *,
@@ -222,7 +234,8 @@ class VideoWriter:
         self._finished = False
         self._tmp = partial_path(self.path)
         self._audio: _AudioCopier | None = None
-        self._output = av.open(str(self._tmp), "w")  # the file itself is created by the first mux
+        options = FRAGMENTED_MP4 if self.path.suffix.lower() in {".mp4", ".m4v", ".mov"} else None
+        self._output = av.open(str(self._tmp), "w", options=options)  # the file itself is created by the first mux
         try:
             options = {"crf": str(crf)} | ({"preset": preset} if preset else {})
             self._stream = self._output.add_stream(codec, rate=self.fps, options=options)

@@ -57,6 +57,13 @@ def test_round_trip(tmp_path, fps):
     assert np.abs(square.mean(0) - RED).max() < 4  # measured 2.5 (single frames: up to 9.5 at crf 18)
 
 
+def test_mp4_is_fragmented_and_probed_whole(tmp_path):
+    """Fragments (moof boxes) keep the muxer's memory flat; the length still reads right from the fragments."""
+    out = write_frames(tmp_path / "long.mp4", make_frames(n=130), Fraction(24))  # 5.4 s: at least 3 fragments
+    assert out.read_bytes().count(b"moof") >= 3
+    assert probe_video(out).num_frames == 130 and len(list(iter_frames(out))) == 130
+
+
 def test_odd_size_is_padded_by_replication(tmp_path):
     frames = make_frames(n=6, width=65, height=49)
     with VideoWriter(tmp_path / "odd.mp4", Fraction(25), 65, 49) as writer:
@@ -92,7 +99,8 @@ def test_partial_file_never_under_final_name(tmp_path):
     out.write_bytes(b"previous")
     with pytest.raises(RuntimeError, match="boom"):
         with VideoWriter(out, Fraction(24), 64, 48) as writer:
-            for rgb in make_frames(n=45):  # x264 holds back ~40 frames before the file is first written
+            # The file is written in 256 KiB blocks, fragments of 2 s: 240 noise frames (~1.3 KiB each) reach it
+            for rgb in np.random.default_rng(0).integers(0, 256, (240, 48, 64, 3), np.uint8):
                 writer.write(rgb)
             (partial,) = tmp_path.glob(".out.partial-*.mp4")
             assert partial.stat().st_size > 0 and out.read_bytes() == b"previous"
@@ -143,6 +151,8 @@ def test_audio_keeps_its_offset_to_the_first_frame(tmp_path):
     source = write_clip(tmp_path / "src.ts", make_frames(), tone_hz=440)  # MPEG-TS: streams start after 0
     out = write_frames(tmp_path / "out.mp4", make_frames(), audio_from=source)
     assert abs(_audio_lead(out) - _audio_lead(source)) < 0.002
+    codec, rate, samples = decode_audio(out)  # ADTS AAC remuxed into a playable MP4 track
+    assert codec == "aac" and dominant_hz(samples, rate) == pytest.approx(440, abs=5)
 
 
 def test_audio_from_silent_video_gives_silent_output(tmp_path):
