@@ -109,8 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("outputs/soak"), help="input, output and soak.json here")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    # Matroska, as a film is often delivered: its index is read when the file is opened. (A fragmented MP4, what
-    # VideoWriter writes, is indexed fragment by fragment as it is read, which would add to the program's growth.)
+    # Matroska, as films are often delivered (reading VideoWriter's fragmented MP4 stays as flat: benchmarks/README.md)
     video = args.work / f"input_{args.width}x{args.height}_{args.minutes:g}min.mkv"
     started = time.perf_counter()
     if not video.is_file():
