@@ -1,7 +1,7 @@
 """What every program shares around a run: its color references and ground-truth check, the quality meter, and
 the frame loop (chroma per frame, then composing, scoring and writing the outputs).
 
-``write_frames`` runs a colorizer's chroma (``chroma(index, L, following L)``) on this thread and hands each frame to an output
+``write_frames`` runs a colorizer's chroma (``chroma(index, L)``) on this thread and hands each frame to an output
 thread that composes it under its luminance and writes it (:class:`~colorize.pipeline.outputs.RunOutputs`), in
 order, while a scoring thread scores it against the ground truth. Propagation and encoding overlap; at most
 ``OUTPUT_QUEUE`` frames wait, so memory stays flat. A temporal stabiliser, when given, sits between the two; with
@@ -10,7 +10,7 @@ lookahead it holds its frames back until it has seen enough of what follows.
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -30,9 +30,7 @@ if TYPE_CHECKING:
 
 OUTPUT_QUEUE = 4  # frames colorized ahead of the output thread
 
-# (frame index, (H, W) L in [0, 100], the next frame's L or None at the end) -> (H, W, 2) ab. The next frame is read
-# ahead so that propagation can start its flow early (colorize.propagation.AnchoredPropagator); others ignore it.
-ChromaFn = Callable[[int, np.ndarray, np.ndarray | None], np.ndarray]
+ChromaFn = Callable[[int, np.ndarray], np.ndarray]  # (frame index, (H, W) L in [0, 100]) -> (H, W, 2) ab
 
 
 def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn,
@@ -78,7 +76,8 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-scoring") as scoring_thread:
         outputs, scores = BoundedJobs(output_thread, OUTPUT_QUEUE), BoundedJobs(scoring_thread, OUTPUT_QUEUE)
         try:
-            for index, (lum, following) in enumerate(_with_following(map(rgb_to_luminance, frames))):
+            for index, frame in enumerate(frames):
+                lum = rgb_to_luminance(frame)
                 truth = next(truths) if truths is not None else None
                 count += 1
                 if index < resume.start:
@@ -87,7 +86,7 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
                 if index < resume.taken:  # taken before the kill: held by the restored stabilizer's look-ahead
                     waiting.append((index, lum, truth))
                     continue
-                ab = chroma(index, lum, following)
+                ab = chroma(index, lum)
                 waiting.append((index, lum, truth))
                 if stabilizer is None:
                     submit([ab])
@@ -104,16 +103,6 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             scores.cancel()
             raise
     return count
-
-
-def _with_following(items: Iterable[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-    """Each item with the one after it (None after the last), reading one item ahead."""
-    items = iter(items)
-    current = next(items, None)
-    while current is not None:
-        following = next(items, None)
-        yield current, following
-        current = following
 
 
 def check_same_video(info: VideoInfo, truth: VideoInfo) -> None:

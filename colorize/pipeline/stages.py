@@ -105,17 +105,14 @@ class FrameStages:
             self._masks = root / "semantic_masks"
             self._masks.mkdir()
 
-    def chroma(self, propagation: ForwardPropagation, index: int, lum: np.ndarray,
-               following: np.ndarray | None = None) -> np.ndarray:
+    def chroma(self, propagation: ForwardPropagation, index: int, lum: np.ndarray) -> np.ndarray:
         """Frame ``index`` (the next one of ``propagation``): (H, W) L in [0, 100] -> (H, W, 2) float32 ab.
 
         Propagation at the working size, then each stage on the frame; the chroma is upsampled under ``lum`` last.
-        ``following``: the next frame's L when already read (see :func:`~colorize.propagation.propagate_chroma`).
         """
         small = resize(lum, self.size)
         lum8 = luminance_to_uint8(small)
-        ahead = luminance_to_uint8(resize(following, self.size)) if following is not None else None
-        ab = propagation(lum8, ahead).ab
+        ab = propagation(lum8).ab
         cut = index in propagation.cuts[-1:]
         ab = self._on_frame(index, small, lum8, ab, restart=cut or index in propagation.references, cut=cut)
         return upsample_chroma(ab, lum, propagation.config.upsample)

@@ -13,8 +13,7 @@ Per frame t:
    one where its sampled keyframe luminance matches frame t's structure better by ``anchor_margin``. The keyframe's
    chroma is sampled once through the chosen map; its confidence comes from the patch error (``key_scale``) and
    falls to 0 where the map folds or collapses (area ratio below ``fold_below``, where flat luminance matches by
-   chance). Both flows are DIS with ``flow_preset``; on the other frames the second thread computes the next frame's
-   flow t+1→t ahead, when the caller passes that frame (``following``). Why: sampled once through a re-anchored map, the keyframe's
+   chance). Both flows are DIS with ``flow_preset``. Why: sampled once through a re-anchored map, the keyframe's
    chroma neither blurs (as re-warping the previous output every frame does) nor drifts far.
 2. Chained fallback. The previous output, warped by flow t→t-1, gets the confidence its patch error earns
    (``chain_scale``) times the share the keyframe leaves (1 - keyframe confidence) times the carried confidence to
@@ -38,7 +37,6 @@ Optional (off by default): ``same_place``, the keyframe at the pixel's own posit
 Measurements behind each step and setting: benchmarks/README.md ("History of `propagation.py`").
 """
 
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 import cv2
@@ -53,7 +51,7 @@ from colorize.utils.opencv import ximgproc
 from colorize.utils.threads import SharedPool
 
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
-# other (OpenCV releases the GIL). On the steps without it, the next frame's flow to this one runs here instead.
+# other (OpenCV releases the GIL).
 _FLOW_THREAD = SharedPool(1, "colorize-flow")
 # The hole test's texture energy counts each gradient (uint8 levels over 2 px) up to this: unclipped, an occluder's
 # outline makes the strip it uncovers look textured (no hole); clipped lower, sharp textures count as holes.
@@ -105,10 +103,9 @@ class AnchoredPropagator(ChromaPropagator):
         self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
         cfg = self.config
         self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
-        self._ahead: tuple[np.ndarray, np.ndarray, Future] | None = None  # (following, this frame, its flow to this)
 
     def reset(self, keyframe: Keyframe) -> PropagationStep:
-        self._key, self._ahead = keyframe, None
+        self._key = keyframe
         self._key_lum = keyframe.lum8.astype(np.float32)
         self._lum8, self._lum = keyframe.lum8, self._key_lum  # the previous frame's, as uint8 and float32
         self._ab = keyframe.ab.astype(np.float32)
@@ -124,15 +121,13 @@ class AnchoredPropagator(ChromaPropagator):
             self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
 
-    def step(self, lum8: np.ndarray, following: np.ndarray | None = None) -> PropagationStep:
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         cfg = self.config
         lum = structure(lum8.astype(np.float32))
         anchor_now = self._steps % cfg.key_flow_every == 0  # frames 1, 1 + k, 1 + 2k, ... after the keyframe
         self._steps += 1
         pending = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
-        to_previous = self._flow_to_previous(lum8)
-        if following is not None and pending is None:  # the flow thread is free: the next step's flow, now
-            self._ahead = (following, lum8, _FLOW_THREAD.get().submit(self._key_flow, following, lum8))
+        to_previous = self._flow(lum8, self._lum8) + self._grid  # absolute coordinates in the previous frame
 
         # 1. Composed and direct maps into the keyframe; pick per region by structural match.
         # Three remaps rather than one of the stacked state: the arithmetic below on strided channel views of a
@@ -197,14 +192,6 @@ class AnchoredPropagator(ChromaPropagator):
             detail *= key_conf[..., None]
             ab = np.add(smooth, detail, out=smooth)
         return PropagationStep(ab, total)
-
-    def _flow_to_previous(self, lum8: np.ndarray) -> np.ndarray:
-        """(H, W, 2) absolute coordinates in the previous frame of each pixel of ``lum8``: the flow computed ahead
-        on the last step when it was for this frame (the same DIS settings give the same flow), or computed now."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead[1] is self._lum8 and np.array_equal(ahead[0], lum8):
-            return ahead[2].result() + self._grid
-        return self._flow(lum8, self._lum8) + self._grid
 
     def _hole_weight(self, total: np.ndarray, chain_error: np.ndarray, lum: Structure) -> np.ndarray | None:
         """(H, W) weight of the propagated chroma against the fill: below 1 only at holes, pixels whose total

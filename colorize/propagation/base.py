@@ -27,9 +27,7 @@ class ChromaPropagator(ABC):
     """Carries a keyframe's chroma along a sequence of luminance frames, fed one at a time.
 
     ``reset(keyframe)`` starts from a keyframe (whose own frame is the current one); each ``step(lum8)``
-    takes the next (H, W) uint8 luminance frame, in either temporal direction, and returns its chroma. A caller that
-    has already read the frame after it passes it as ``following``: a propagator may start work on it early, but the
-    result never depends on it.
+    takes the next (H, W) uint8 luminance frame, in either temporal direction, and returns its chroma.
     """
 
     name: str = "propagator"
@@ -39,5 +37,5 @@ class ChromaPropagator(ABC):
         """Start from ``keyframe``; returns the keyframe's own step."""
 
     @abstractmethod
-    def step(self, lum8: np.ndarray, following: np.ndarray | None = None) -> PropagationStep:
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         """Propagate to the next frame."""

@@ -40,15 +40,12 @@ def fit_reference(image: np.ndarray, frame_size: tuple[int, int], size: tuple[in
     return Reference.from_rgb(image, size)
 
 
-def propagate_chroma(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int],
-                     following: np.ndarray | None = None) -> np.ndarray:
+def propagate_chroma(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Next frame of ``propagation``: (H, W) L in [0, 100] -> (H, W, 2) float32 ab in [-128, 127].
 
     Propagation runs at the working ``size`` = (h, w); the chroma is upsampled under the full-resolution L.
-    ``following``: the L of the frame after it, when already read (lets propagation start on it early).
     """
-    ahead = luminance_to_uint8(resize(following, size)) if following is not None else None
-    step = propagation(luminance_to_uint8(resize(lum, size)), ahead)
+    step = propagation(luminance_to_uint8(resize(lum, size)))
     return upsample_chroma(step.ab, lum, propagation.config.upsample)
 
 

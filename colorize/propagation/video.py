@@ -143,9 +143,7 @@ class ForwardPropagation:
         self.cuts: list[int] = []
         self.unkeyed_shots = 0  # shots that started with no keyframe in them (colored from a global prior)
 
-    def __call__(self, lum8: np.ndarray, following: np.ndarray | None = None) -> PropagationStep:
-        """The next frame's chroma; ``following``: the frame after it, when already read (work on it may start
-        early; the result is the same without it)."""
+    def __call__(self, lum8: np.ndarray) -> PropagationStep:
         self._index += 1
         t = self._index
         if self._starts_shot(t, lum8):
@@ -161,7 +159,7 @@ class ForwardPropagation:
             self._active, self._last_key = True, t
             forward = self._propagator.reset(keyframe)
         elif self._active:
-            forward = self._propagator.step(lum8, following)
+            forward = self._propagator.step(lum8)
         else:
             forward = None
 

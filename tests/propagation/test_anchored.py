@@ -149,22 +149,3 @@ def test_fill_gives_uncovered_background_its_neighbours_color():
     # Measured mean |Δa| + |Δb| in the uncovered strip: 0.12 with the fill, 8.33 without; elsewhere 0.13 and 0.45.
     assert errors[True][0] < 1.0 and errors[False][0] > 5.0
     assert errors[True][1] < 0.5
-
-
-def test_flow_computed_ahead_gives_the_same_steps(carphone_lab):
-    # Given the following frame, a step without the keyframe flow (every other one) computes the next step's flow
-    # on the second thread; the chroma is bit for bit what stepping frame by frame gives. A wrong "following" (at
-    # frame 4, frame 7 instead of 5) is not used.
-    frames = list(carphone_lab.lum8)
-    followings = {t: frames[t + 1] for t in range(1, 10)} | {4: frames[7], 10: None}
-    plain, ahead = AnchoredPropagator(), AnchoredPropagator()
-    for propagator in (plain, ahead):
-        propagator.reset(Keyframe(0, frames[0], carphone_lab.ab[0].copy()))
-    used = []
-    for t in range(1, 11):
-        expected = plain.step(frames[t])
-        if ahead._ahead is not None and ahead._ahead[0] is frames[t]:
-            used.append(t)
-        got = ahead.step(frames[t], followings[t])
-        assert np.array_equal(got.ab, expected.ab) and np.array_equal(got.confidence, expected.confidence)
-    assert used == [3, 7, 9]
