@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from colorize.datasets.clips import CLIPS, TEST, TUNING, RegistryClip, fetch_clip, read_clip
+from colorize.datasets.clips import CLIPS, FRESH, TEST, TUNING, RegistryClip, fetch_clip, read_clip
 from colorize.errors import ColorizeError
 from colorize.io import iter_frames
 from testkit.clips import moving_square_frames, write_clip
@@ -16,7 +16,8 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    assert set(TUNING).isdisjoint(TEST) and set(TUNING) | set(TEST) == set(CLIPS)
+    assert len({*TUNING, *TEST, *FRESH}) == len(TUNING) + len(TEST) + len(FRESH) == len(CLIPS)
+    assert len(FRESH) >= 6
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
 
