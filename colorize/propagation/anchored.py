@@ -30,8 +30,10 @@ Per frame t:
    Hole-filled pixels keep their fill. Why: the output should not fall below plain chaining where chaining is right.
 5. Output smoothing. A guided filter under the luminance (radius ``smooth_radius`` at 640 px, scaled with the
    frame) smooths the output's chroma in proportion to 1 - keyframe confidence; the carried chroma is not smoothed.
-   Why: where the keyframe explains a pixel its chroma keeps its detail; elsewhere the fallbacks' noise is snapped
-   to the luminance edges.
+   That confidence is recomputed with the patch error divided by 1 + ``smooth_texture`` x the local gradient energy
+   / ``key_scale``. Why: where the keyframe explains a pixel its chroma keeps its detail; elsewhere the fallbacks'
+   noise is snapped to the luminance edges. In texture, a right but sub-pixel-shifted sample mismatches by about
+   the gradient energy: without the allowance the keyframe's own detail was smoothed away.
 
 Optional (off by default): ``same_place``, the keyframe at the pixel's own position as a third map in step 1.
 Measurements behind each step and setting: benchmarks/README.md ("History of `propagation.py`").
@@ -72,6 +74,7 @@ class AnchoredConfig:
     fill_texture: float = 1.5  # no hole where the chain error is under this multiple of the local gradient energy
     smooth_radius: int = 3  # guided-filter radius (px at 640 px, scaled with the frame) where the keyframe is unsure
     smooth_eps: float = 1e-3  # guided-filter regulariser on luminance in [0, 1]
+    smooth_texture: float = 1.0  # the smoothing's gate forgives patch errors up to this x the local gradient energy
     key_flow_every: int = 2  # the flow to the keyframe on every k-th frame (in between the composed map carries)
     fold_below: float = 0.6  # keyframe confidence falls to 0 where the map's area ratio drops below this (folds)
     chain_decay: float = 0.5  # the previous output's confidence is scaled by the carried confidence to this power
@@ -151,9 +154,14 @@ class AnchoredPropagator(ChromaPropagator):
             cv2.copyTo(self._grid, here, coords)
             cv2.copyTo(error_here, here, key_error)
         key_ab = _sample(self._key.ab, coords)
-        key_conf = confidence(key_error, cfg.key_scale)
+        fold = 1.0
         if cfg.fold_below > 0:  # a folded or collapsed map matches flat luminance by chance, not by geometry
-            key_conf *= np.clip(_area_ratio(coords, cfg.match_radius) / cfg.fold_below, 0.0, 1.0)
+            fold = np.clip(_area_ratio(coords, cfg.match_radius) / cfg.fold_below, 0.0, 1.0)
+        key_conf = confidence(key_error, cfg.key_scale) * fold
+        gate = key_conf  # of the output smoothing (step 5): forgives a right sample's sub-pixel mismatch in texture
+        if cfg.smooth_radius and cfg.smooth_texture:
+            allowance = 1.0 + _texture_energy(lum, cfg.match_radius) * np.float32(cfg.smooth_texture / cfg.key_scale)
+            gate = confidence(key_error / allowance, cfg.key_scale) * fold
 
         # 2-3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
         chain_error = patch_error(lum, _sample(self._lum, to_previous), cfg.match_radius)
@@ -189,7 +197,7 @@ class AnchoredPropagator(ChromaPropagator):
         if cfg.smooth_radius:
             smooth = ximgproc().guidedFilter(lum8, ab, self._smooth_radius, cfg.smooth_eps * 255**2)
             detail = ab - smooth  # ab itself is the carried state: not modified
-            detail *= key_conf[..., None]
+            detail *= gate[..., None]
             ab = np.add(smooth, detail, out=smooth)
         return PropagationStep(ab, total)
 
@@ -203,10 +211,7 @@ class AnchoredPropagator(ChromaPropagator):
         if not (total < cfg.fill_below).any():
             return None
         weight = np.minimum(total * np.float32(1.0 / cfg.fill_below), 1.0)
-        window = (2 * cfg.match_radius + 1,) * 2
-        energy, energy_y = np.abs(lum[1]), np.abs(lum[2])
-        energy = np.minimum(energy, _EDGE_CLIP, out=energy) + np.minimum(energy_y, _EDGE_CLIP, out=energy_y)
-        textured = chain_error < cv2.blur(energy, window) * np.float32(cfg.fill_texture)
+        textured = chain_error < _texture_energy(lum, cfg.match_radius) * np.float32(cfg.fill_texture)
         np.maximum(weight, textured, out=weight)  # 1 where textured (a boolean mask assignment is 25x slower)
         return weight if (weight < 1.0).any() else None
 
@@ -215,6 +220,14 @@ class AnchoredPropagator(ChromaPropagator):
         source = _sample(self._key_lum, coords, border_value=-1000.0)
         error = patch_error(lum, source, self.config.match_radius)
         return np.minimum(error, 255.0)
+
+
+def _texture_energy(lum: Structure, radius: int) -> np.ndarray:
+    """(H, W) float32 local gradient energy: |dx| + |dy| of the luminance, each clipped at ``_EDGE_CLIP``, averaged
+    over (2r+1)² windows (uint8 levels; about what a right but slightly shifted source mismatches by)."""
+    energy, energy_y = np.abs(lum[1]), np.abs(lum[2])
+    energy = np.minimum(energy, _EDGE_CLIP, out=energy) + np.minimum(energy_y, _EDGE_CLIP, out=energy_y)
+    return cv2.blur(energy, (2 * radius + 1,) * 2)
 
 
 def _area_ratio(coords: np.ndarray, radius: int) -> np.ndarray:

@@ -1,5 +1,7 @@
 """This project's propagator (keyframe chroma through a composed, re-anchored flow map) on real video."""
 
+from types import SimpleNamespace
+
 import cv2
 import numpy as np
 import pytest
@@ -96,9 +98,36 @@ def test_output_smoothing_does_not_accumulate(carphone_lab):
         propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
         runs.append([propagator.step(carphone_lab.lum8[20]).ab for _ in range(3)])
     difference = np.abs(runs[0][2] - runs[1][2]).mean()
-    assert 0.2 < difference < 1.0
-    # measured: smoothing changes the chroma by 0.51 on average; repeating the frame, by 0.0003 more
+    assert 0.05 < difference < 1.0
+    # measured: smoothing changes the chroma by 0.15 on average (0.51 with smooth_texture=0: carphone is textured);
+    # repeating the frame, by 0.0003 more
     assert np.abs(runs[0][2] - runs[0][1]).mean() < 0.01
+
+
+def _shifted_photo(num_frames: int) -> np.ndarray:
+    """(T, 192, 192, 3) uint8: scikit-image's astronaut photo shifted by (0.4, 0.3) px more each frame (bicubic)."""
+    from skimage import data
+
+    photo = cv2.resize(data.astronaut(), (192, 192), interpolation=cv2.INTER_AREA)
+    shifts = [np.float32([[1, 0, 0.4 * t], [0, 1, 0.3 * t]]) for t in range(num_frames)]
+    return np.stack([cv2.warpAffine(photo, m, (192, 192), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+                     for m in shifts])
+
+
+def test_smoothing_keeps_the_keyframe_detail_in_texture(run_propagator):
+    # A textured photo moving by sub-pixel steps: the keyframe explains every pixel, but its bilinear sample
+    # mismatches the frame by about the local gradient energy. Gated by the plain keyframe confidence, the output
+    # smoothing took that for doubt and blurred the true chroma; the texture allowance keeps it.
+    # Measured PSNR over frames 1-3: 40.62 dB with smooth_texture=0, 45.78 with the default 1.0 (46.27 unsmoothed).
+    from colorize.color import luminance_to_uint8, rgb_to_lab
+
+    rgb = _shifted_photo(4)
+    lab = np.stack([rgb_to_lab(frame) for frame in rgb])
+    clip = SimpleNamespace(rgb=rgb, lum=lab[..., 0], lum8=luminance_to_uint8(lab[..., 0]), ab=lab[..., 1:])
+    assert AnchoredConfig().smooth_texture == 1.0
+    psnr = {st: run_propagator(AnchoredPropagator(AnchoredConfig(smooth_texture=st)), clip, 4)[1].mean()
+            for st in (0.0, 1.0)}
+    assert psnr[1.0] > psnr[0.0] + 3.0
 
 
 def test_reset_starts_over(carphone_lab, run_propagator):
