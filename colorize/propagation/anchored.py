@@ -23,8 +23,8 @@ Per frame t:
    ``fill_texture`` times the local gradient energy, are filled edge-aware from the rest of the frame (spread at
    ``fill_side`` px), and the filled chroma is carried on. Why: uncovered background takes its neighbours' colors
    instead of the occluder's that the flow drags in.
-4. Optional per-region arbitration (``arbitrate``, off by default; :mod:`colorize.propagation.arbitration`, the
-   chained candidate only, ``arbitrate_margin`` 0). A pure chained candidate, the keyframe's chroma and luminance warped
+4. Per-region arbitration (``arbitrate``; :mod:`colorize.propagation.arbitration`, by default the chained
+   candidate only, ``arbitrate_margin`` 0.5). A pure chained candidate, the keyframe's chroma and luminance warped
    frame to frame, is kept beside the output; where its carried luminance explains frame t better over a region
    than the luminance the output carries, the output takes its chroma (and carries it on, ``arbitrate_carry``).
    Hole-filled pixels keep their fill. Why: the output should not fall below plain chaining where chaining is right.
@@ -83,10 +83,10 @@ class AnchoredConfig:
     same_place: bool = False
     same_place_margin: float = 0.5  # it must beat the chosen map by this (uint8 levels, errors over the region)
     # Per region, the output falls back to what chaining (and optionally copying) gives where its carried luminance
-    # explains the frame better (colorize.propagation.arbitration). Off: it lifted the tuning half's worst clip but
-    # lost on the held-out half (mean margin +1.16 vs +1.42 dB; benchmarks/README.md), and costs speed.
-    arbitrate: bool = False
-    arbitrate_margin: float = 0.0  # a baseline must beat the anchored region error by this (uint8 levels)
+    # explains the frame better (colorize.propagation.arbitration): slow drifts and flat new content, where chaining
+    # is right and the keyframe map is not. Costs about 10 % of the end-to-end speed.
+    arbitrate: bool = True
+    arbitrate_margin: float = 0.5  # a baseline must beat the anchored region error by this (uint8 levels)
     arbitrate_carry: bool = True  # the arbitrated chroma is what the next frame's chained fallback starts from
     arbitrate_copy: bool = False  # copying as a candidate too (chaining always is)
 
