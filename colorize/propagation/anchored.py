@@ -159,8 +159,10 @@ class AnchoredPropagator(ChromaPropagator):
             fold = np.clip(_area_ratio(coords, cfg.match_radius) / cfg.fold_below, 0.0, 1.0)
         key_conf = confidence(key_error, cfg.key_scale) * fold
         gate = key_conf  # of the output smoothing (step 5): forgives a right sample's sub-pixel mismatch in texture
+        texture = None  # local gradient energy, computed once where needed (here and in the hole test)
         if cfg.smooth_radius and cfg.smooth_texture:
-            allowance = 1.0 + _texture_energy(lum, cfg.match_radius) * np.float32(cfg.smooth_texture / cfg.key_scale)
+            texture = _texture_energy(lum, cfg.match_radius)
+            allowance = 1.0 + texture * np.float32(cfg.smooth_texture / cfg.key_scale)
             gate = confidence(key_error / allowance, cfg.key_scale) * fold
 
         # 2-3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
@@ -175,7 +177,7 @@ class AnchoredPropagator(ChromaPropagator):
         ab = np.subtract(key_ab, chain_ab, out=key_ab)
         ab *= key_share[..., None]
         ab += chain_ab
-        weight = self._hole_weight(total, chain_error, lum) if cfg.fill else None
+        weight = self._hole_weight(total, chain_error, lum, texture) if cfg.fill else None
         if weight is not None:
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab
@@ -201,17 +203,20 @@ class AnchoredPropagator(ChromaPropagator):
             ab = np.add(smooth, detail, out=smooth)
         return PropagationStep(ab, total)
 
-    def _hole_weight(self, total: np.ndarray, chain_error: np.ndarray, lum: Structure) -> np.ndarray | None:
+    def _hole_weight(self, total: np.ndarray, chain_error: np.ndarray, lum: Structure,
+                     texture: np.ndarray | None = None) -> np.ndarray | None:
         """(H, W) weight of the propagated chroma against the fill: below 1 only at holes, pixels whose total
         confidence is under ``fill_below`` and whose chain error exceeds ``fill_texture`` times the local gradient
         energy (a merely shifted texture mismatches by about that much: no hole, the chained color is right).
         Gradients count up to ``_EDGE_CLIP`` each, so the outline of an occluder does not make the strip it uncovers
-        look textured. None where there is no hole."""
+        look textured. ``texture``: the frame's ``_texture_energy`` if already computed. None where there is no hole."""
         cfg = self.config
         if not (total < cfg.fill_below).any():
             return None
         weight = np.minimum(total * np.float32(1.0 / cfg.fill_below), 1.0)
-        textured = chain_error < _texture_energy(lum, cfg.match_radius) * np.float32(cfg.fill_texture)
+        if texture is None:
+            texture = _texture_energy(lum, cfg.match_radius)
+        textured = chain_error < texture * np.float32(cfg.fill_texture)
         np.maximum(weight, textured, out=weight)  # 1 where textured (a boolean mask assignment is 25x slower)
         return weight if (weight < 1.0).any() else None
 
