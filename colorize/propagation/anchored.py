@@ -84,7 +84,7 @@ class AnchoredConfig:
     same_place_margin: float = 0.5  # it must beat the chosen map by this (uint8 levels, errors over the region)
     # Per region, the output falls back to what chaining (and optionally copying) gives where its carried luminance
     # explains the frame better (colorize.propagation.arbitration): slow drifts and flat new content, where chaining
-    # is right and the keyframe map is not. Costs 10-15 % of the speed (benchmarks/README.md).
+    # is right and the keyframe map is not. Costs 7-22 % of the speed as measured (benchmarks/README.md).
     arbitrate: bool = True
     arbitrate_margin: float = 0.5  # a baseline must beat the anchored region error by this (uint8 levels)
     arbitrate_carry: bool = True  # the arbitrated chroma is what the next frame's chained fallback starts from
