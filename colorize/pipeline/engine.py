@@ -176,14 +176,14 @@ def _open_stages(settings: RunSettings, info: VideoInfo, size: tuple[int, int] |
 
 def _staged_chroma(stages: FrameStages, chroma: ChromaFn, keyframes: set[int]) -> ChromaFn:
     """Any colorizer's ``chroma`` through the stages (:meth:`~colorize.pipeline.stages.FrameStages.refine`)."""
-    return lambda index, lum: stages.refine(index, lum, chroma(index, lum), index in keyframes)
+    return lambda index, lum, upcoming=None: stages.refine(index, lum, chroma(index, lum), index in keyframes)
 
 
 def _propagation_chroma(propagation: ForwardPropagation, stages: FrameStages | None,
                         size: tuple[int, int]) -> ChromaFn:
     if stages is not None:
         return functools.partial(stages.chroma, propagation)
-    return lambda index, lum: propagate_chroma(propagation, lum, size)
+    return lambda index, lum, upcoming=None: propagate_chroma(propagation, lum, size, upcoming)
 
 
 def _resume(plan: resumes.ResumePlan, tmp: Path, parts: dict[str, Any], adopt: Path | None,
@@ -211,7 +211,7 @@ def _batched_chroma(colorizer: Colorizer, open_frames, images: dict[int, np.ndar
     reference = images.get(0) if "reference" in colorizer.uses else None
     frames, ahead = itertools.tee(open_frames())
     batches = batched_chroma(colorizer, ahead, reference)
-    return (lambda index, lum: next(batches)[1]), frames
+    return (lambda index, lum, upcoming=None: next(batches)[1]), frames
 
 
 def _asdict(config: StabilizerConfig | None) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """What every program shares around a run: its color references and ground-truth check, the quality meter, and
 the frame loop (chroma per frame, then composing, scoring and writing the outputs).
 
-``write_frames`` runs a colorizer's chroma (``chroma(index, L)``) on this thread and hands each frame to an output
+``write_frames`` runs a colorizer's chroma (``chroma(index, L, next L)``, one frame read ahead) on this thread and hands each frame to an output
 thread that composes it under its luminance and writes it (:class:`~colorize.pipeline.outputs.RunOutputs`), in
 order, while a scoring thread scores it against the ground truth. Propagation and encoding overlap; at most
 ``OUTPUT_QUEUE`` frames wait, so memory stays flat. A temporal stabiliser, when given, sits between the two; with
@@ -22,6 +22,7 @@ from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 from colorize.pipeline.resume import ResumePlan
+from colorize.utils.iterators import with_next
 from colorize.utils.threads import BoundedJobs
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 OUTPUT_QUEUE = 4  # frames colorized ahead of the output thread
 
-ChromaFn = Callable[[int, np.ndarray], np.ndarray]  # (frame index, (H, W) L in [0, 100]) -> (H, W, 2) ab
+# (frame index, (H, W) L in [0, 100], the next frame's L or None) -> (H, W, 2) ab
+ChromaFn = Callable[[int, np.ndarray, np.ndarray | None], np.ndarray]
 
 
 def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn,
@@ -76,8 +78,7 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-scoring") as scoring_thread:
         outputs, scores = BoundedJobs(output_thread, OUTPUT_QUEUE), BoundedJobs(scoring_thread, OUTPUT_QUEUE)
         try:
-            for index, frame in enumerate(frames):
-                lum = rgb_to_luminance(frame)
+            for index, (lum, upcoming) in enumerate(with_next(rgb_to_luminance(frame) for frame in frames)):
                 truth = next(truths) if truths is not None else None
                 count += 1
                 if index < resume.start:
@@ -86,7 +87,7 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
                 if index < resume.taken:  # taken before the kill: held by the restored stabilizer's look-ahead
                     waiting.append((index, lum, truth))
                     continue
-                ab = chroma(index, lum)
+                ab = chroma(index, lum, upcoming)
                 waiting.append((index, lum, truth))
                 if stabilizer is None:
                     submit([ab])

@@ -43,7 +43,7 @@ from colorize.geometry import (
 )
 from colorize.io import write_png
 from colorize.pipeline.config import PipelineConfig
-from colorize.propagation import ForwardPropagation, SceneCutDetector
+from colorize.propagation import ForwardPropagation, SceneCutDetector, working_lum8
 from colorize.utils.device import resolve_device
 
 logger = logging.getLogger(__name__)
@@ -105,14 +105,16 @@ class FrameStages:
             self._masks = root / "semantic_masks"
             self._masks.mkdir()
 
-    def chroma(self, propagation: ForwardPropagation, index: int, lum: np.ndarray) -> np.ndarray:
+    def chroma(self, propagation: ForwardPropagation, index: int, lum: np.ndarray,
+               upcoming: np.ndarray | None = None) -> np.ndarray:
         """Frame ``index`` (the next one of ``propagation``): (H, W) L in [0, 100] -> (H, W, 2) float32 ab.
 
         Propagation at the working size, then each stage on the frame; the chroma is upsampled under ``lum`` last.
+        ``upcoming``: the next frame's L, where known (the propagation starts on it early).
         """
         small = resize(lum, self.size)
         lum8 = luminance_to_uint8(small)
-        ab = propagation(lum8).ab
+        ab = propagation(lum8, None if upcoming is None else working_lum8(upcoming, self.size)).ab
         cut = index in propagation.cuts[-1:]
         ab = self._on_frame(index, small, lum8, ab, restart=cut or index in propagation.references, cut=cut)
         return upsample_chroma(ab, lum, propagation.config.upsample)

@@ -12,6 +12,7 @@ from colorize.propagation.frames import (
     fit_reference,
     plan_propagation,
     propagate_chroma,
+    working_lum8,
 )
 from colorize.propagation.keyframes import Reference, make_keyframe
 from colorize.propagation.prior import transfer_chroma
@@ -34,5 +35,5 @@ __all__ = [
     "SceneCutConfig", "SceneCutDetector", "METHODS", "BackwardStore", "ForwardPropagation", "PropagationConfig",
     "ReprojectionConfig", "ReprojectionPropagator", "blend", "detect_shots", "make_propagator", "propagate_backward",
     "FrameSource", "StreamColorizer", "colorize_frames", "colorize_sequence", "fit_reference", "plan_propagation",
-    "propagate_chroma",
+    "propagate_chroma", "working_lum8",
 ]

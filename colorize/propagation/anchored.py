@@ -55,6 +55,8 @@ from colorize.utils.threads import SharedPool
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
 # other (OpenCV releases the GIL).
 _FLOW_THREAD = SharedPool(1, "colorize-flow")
+# Given the next frame (``step(..., upcoming=)``), its flow to this one is computed here while this step runs.
+_NEXT_FLOW_THREAD = SharedPool(1, "colorize-next-flow")
 # The hole test's texture energy counts each gradient (uint8 levels over 2 px) up to this: unclipped, an occluder's
 # outline makes the strip it uncovers look textured (no hole); clipped lower, sharp textures count as holes.
 _EDGE_CLIP = 48.0
@@ -104,6 +106,8 @@ class AnchoredPropagator(ChromaPropagator):
         flow_config = FlowConfig(preset=self.config.flow_preset, max_side=10_000)
         self._flow = DISFlow(flow_config)
         self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
+        self._next_flow = DISFlow(flow_config)  # and this one on a third
+        self._upcoming = None  # (the next frame's lum8, the future of its flow to the current frame)
         cfg = self.config
         self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
 
@@ -117,6 +121,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._coords = self._grid
         self._smooth_radius = max(1, round(self.config.smooth_radius * max(height, width) / 640))
         self._steps = 0
+        self._upcoming = None
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
@@ -124,13 +129,15 @@ class AnchoredPropagator(ChromaPropagator):
             self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
 
-    def step(self, lum8: np.ndarray) -> PropagationStep:
+    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
         cfg = self.config
         lum = structure(lum8.astype(np.float32))
         anchor_now = self._steps % cfg.key_flow_every == 0  # frames 1, 1 + k, 1 + 2k, ... after the keyframe
         self._steps += 1
         pending = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
-        to_previous = self._flow(lum8, self._lum8) + self._grid  # absolute coordinates in the previous frame
+        to_previous = self._flow_to_previous(lum8) + self._grid  # absolute coordinates in the previous frame
+        if upcoming is not None:  # the next step's flow, on another thread while this step runs
+            self._upcoming = (upcoming, _NEXT_FLOW_THREAD.get().submit(self._next_flow, upcoming, lum8))
 
         # 1. Composed and direct maps into the keyframe; pick per region by structural match.
         # Three remaps rather than one of the stacked state: the arithmetic below on strided channel views of a
@@ -202,6 +209,13 @@ class AnchoredPropagator(ChromaPropagator):
             detail *= gate[..., None]
             ab = np.add(smooth, detail, out=smooth)
         return PropagationStep(ab, total)
+
+    def _flow_to_previous(self, lum8: np.ndarray) -> np.ndarray:
+        """Flow from ``lum8`` to the previous frame: the one computed ahead if it was for this frame."""
+        upcoming, self._upcoming = self._upcoming, None
+        if upcoming is not None and np.array_equal(upcoming[0], lum8):
+            return upcoming[1].result()
+        return self._flow(lum8, self._lum8)
 
     def _hole_weight(self, total: np.ndarray, chain_error: np.ndarray, lum: Structure,
                      texture: np.ndarray | None = None) -> np.ndarray | None:

@@ -20,6 +20,7 @@ from colorize.propagation.video import (
     detect_shots,
     propagate_backward,
 )
+from colorize.utils.iterators import with_next
 from colorize.utils.progress import progress
 
 logger = logging.getLogger(__name__)
@@ -40,18 +41,26 @@ def fit_reference(image: np.ndarray, frame_size: tuple[int, int], size: tuple[in
     return Reference.from_rgb(image, size)
 
 
-def propagate_chroma(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+def propagate_chroma(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int],
+                     upcoming: np.ndarray | None = None) -> np.ndarray:
     """Next frame of ``propagation``: (H, W) L in [0, 100] -> (H, W, 2) float32 ab in [-128, 127].
 
     Propagation runs at the working ``size`` = (h, w); the chroma is upsampled under the full-resolution L.
+    ``upcoming``: the L of the frame after it, where known (work on it starts early; the result is the same).
     """
-    step = propagation(luminance_to_uint8(resize(lum, size)))
+    step = propagation(working_lum8(lum, size), None if upcoming is None else working_lum8(upcoming, size))
     return upsample_chroma(step.ab, lum, propagation.config.upsample)
 
 
-def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+def working_lum8(lum: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """(H, W) L in [0, 100] -> (h, w) uint8 luminance at the working ``size``, what propagators take."""
+    return luminance_to_uint8(resize(lum, size))
+
+
+def colorize_luminance(propagation: ForwardPropagation, lum: np.ndarray, size: tuple[int, int],
+                       upcoming: np.ndarray | None = None) -> np.ndarray:
     """Next frame of ``propagation``: (H, W) L in [0, 100] -> (H, W, 3) uint8 RGB keeping exactly that L."""
-    return compose_lab(lum, propagate_chroma(propagation, lum, size))
+    return compose_lab(lum, propagate_chroma(propagation, lum, size, upcoming))
 
 
 def plan_propagation(open_frames: FrameSource, references: dict[int, Reference], size: tuple[int, int],
@@ -68,7 +77,7 @@ def plan_propagation(open_frames: FrameSource, references: dict[int, Reference],
         return ForwardPropagation(config, references, views=views)
     lum8 = scratch_array(scratch / "lum8.npy", np.uint8, (num_frames, *size))
     for index, frame in enumerate(progress(open_frames(), total=num_frames, desc="analysing", unit="frame")):
-        lum8[index] = luminance_to_uint8(resize(rgb_to_luminance(frame), size))
+        lum8[index] = working_lum8(rgb_to_luminance(frame), size)
     shot_starts = detect_shots(lum8, config.scene_cut)
     keyframes = {index: make_keyframe(index, lum8[index], ref) for index, ref in references.items()}
     store = BackwardStore(scratch, num_frames, size)
@@ -91,8 +100,8 @@ def colorize_sequence(open_frames: FrameSource, references: dict[int, np.ndarray
     keyed = {index: fit_reference(image, (height, width), size, index) for index, image in references.items()}
     with tempfile.TemporaryDirectory() as scratch:
         propagation = plan_propagation(open_frames, keyed, size, num_frames, Path(scratch), config)
-        for frame in _chain(first, frames):
-            yield colorize_luminance(propagation, rgb_to_luminance(frame), size)
+        for lum, upcoming in with_next(rgb_to_luminance(frame) for frame in _chain(first, frames)):
+            yield colorize_luminance(propagation, lum, size, upcoming)
 
 
 class StreamColorizer:

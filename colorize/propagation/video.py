@@ -113,7 +113,8 @@ def propagate_backward(lum8_frames: np.ndarray, keyframes: dict[int, Keyframe], 
         stop = max(shot_start, indices[position - 1] + 1 if position else shot_start)
         propagator.reset(keyframes[key])
         for t in range(key - 1, stop - 1, -1):
-            store[t] = propagator.step(np.asarray(lum8_frames[t]))
+            upcoming = np.asarray(lum8_frames[t - 1]) if t > stop else None
+            store[t] = propagator.step(np.asarray(lum8_frames[t]), upcoming)
 
 
 class ForwardPropagation:
@@ -143,7 +144,9 @@ class ForwardPropagation:
         self.cuts: list[int] = []
         self.unkeyed_shots = 0  # shots that started with no keyframe in them (colored from a global prior)
 
-    def __call__(self, lum8: np.ndarray) -> PropagationStep:
+    def __call__(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
+        """The next frame's chroma; ``upcoming``: the frame after it, where known (the propagator starts on it early;
+        the result is the same without it)."""
         self._index += 1
         t = self._index
         if self._starts_shot(t, lum8):
@@ -159,7 +162,7 @@ class ForwardPropagation:
             self._active, self._last_key = True, t
             forward = self._propagator.reset(keyframe)
         elif self._active:
-            forward = self._propagator.step(lum8)
+            forward = self._propagator.step(lum8, upcoming)
         else:
             forward = None
 

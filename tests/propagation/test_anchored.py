@@ -124,6 +124,23 @@ def test_smoothing_keeps_the_keyframe_detail_in_texture(lab_clip, run_propagator
     assert psnr[1.0] > psnr[0.0] + 3.0
 
 
+def test_the_next_frame_given_ahead_changes_nothing(carphone_lab, results):
+    # Given the frame after this one (as the video driver does), the propagator computes its flow on another thread
+    # while this step runs. The result is the same as without it (to OpenCV's thread-dependent rounding), also after
+    # a wrong guess: there the flow is computed again.
+    propagator = AnchoredPropagator()
+    main_thread_flows = []
+    flow = propagator._flow
+    propagator._flow = lambda a, b: main_thread_flows.append(1) or flow(a, b)
+    propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
+    for t in range(1, 9):
+        upcoming = carphone_lab.lum8[0] if t == 4 else carphone_lab.lum8[t + 1]  # frame 5 is not the one announced
+        step = propagator.step(carphone_lab.lum8[t], upcoming)
+        np.testing.assert_allclose(step.ab, results["anchored"][0][t].ab, atol=1e-3)
+        np.testing.assert_allclose(step.confidence, results["anchored"][0][t].confidence, atol=1e-5)
+    assert len(main_thread_flows) == 2  # frame 1 (nothing announced) and frame 5 (announced wrongly)
+
+
 def test_reset_starts_over(carphone_lab, run_propagator):
     propagator = AnchoredPropagator()
     run_propagator(propagator, carphone_lab, 5)  # leaves state behind
