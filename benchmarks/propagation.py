@@ -36,7 +36,7 @@ import numpy as np
 from colorize.color import resize
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, TEST, TUNING, read_clip
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, REAL, TEST, TUNING, read_clip
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
@@ -54,7 +54,8 @@ EXTRAS = {  # optional columns: key -> title
     "margin": "margin over max(copy, chain)", "colorfulness": "CF", "gt_colorfulness": "CF of GT", "cdc": "CDC",
     "gt_cdc": "CDC of GT",
 }
-GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT}
+GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT,
+          "real": REAL}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:

