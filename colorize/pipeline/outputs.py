@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from colorize.color import luminance_to_gray
 from colorize.io import VideoInfo, VideoWriter, atomic_file, read_image, write_png
 from colorize.pipeline import resume
 from colorize.pipeline.config import OutputConfig
@@ -67,11 +68,13 @@ class RunOutputs:
                                                  self._panel_size[0], crf=config.crf,
                                                  preset=config.preset))
 
-    def write(self, index: int, gray: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None,
+    def write(self, index: int, lum: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None = None,
               replay: bool = False) -> None:
-        """``gray`` (H, W) uint8 input luminance image, ``colorized``/``truth`` (H, W, 3) uint8 RGB. ``replay``: a
-        frame a killed run already wrote (its PNGs are on disk; only the videos and contact sheet take it)."""
+        """``lum`` (H, W) input L in [0, 100], ``colorized``/``truth`` (H, W, 3) uint8 RGB. ``replay``: a frame a
+        killed run already wrote (its PNGs are on disk; only the videos and contact sheet take it)."""
         name = f"{index:0{self.digits}d}.png"
+        # The input as a gray image, made only for the outputs that show it (2.4 ms a 640x360 frame).
+        gray = luminance_to_gray(lum) if (self.config.save_frames and not replay) or self._side is not None else None
         if self.config.save_frames and not replay:
             self._png.submit(write_png, self.root / "frames" / name, gray)
         if self.config.save_colorized_frames and not replay:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from colorize.color import compose_lab, luminance_to_gray, luminance_to_uint8, rgb_to_luminance
+from colorize.color import compose_lab, luminance_to_uint8, rgb_to_luminance
 from colorize.errors import InputError
 from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
@@ -60,13 +60,13 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
         colorized = compose_lab(lum, ab)
         if quality is not None:
             scores.submit(quality.update, index, colorized, truth)
-        out.write(index, luminance_to_gray(lum), colorized, truth)
+        out.write(index, lum, colorized, truth)
 
     def replay(index: int, lum: np.ndarray, truth: np.ndarray | None) -> None:
         colorized = out.read_colorized(index)
         if quality is not None:
             scores.submit(quality.update, index, colorized, truth)
-        out.write(index, luminance_to_gray(lum), colorized, truth, replay=True)
+        out.write(index, lum, colorized, truth, replay=True)
 
     def submit(chromas: list[np.ndarray]) -> None:
         for ab in chromas:  # in order: the chroma of the oldest waiting frames

@@ -8,7 +8,7 @@ import skimage.color
 import skimage.data
 
 from colorize.color import compose_lab, lab_to_linear_rgb, lab_to_rgb, rgb_to_lab
-from colorize.color.gamut import _interpolate, gamut_scale, max_chroma_table, out_of_gamut
+from colorize.color.gamut import _interpolate, _maybe_outside, gamut_scale, max_chroma_table, out_of_gamut, safe_chroma
 
 
 def _skimage_lab2rgb(lab: np.ndarray) -> np.ndarray:
@@ -124,3 +124,27 @@ def test_non_finite_chroma_becomes_gray_with_its_luminance():
     assert (out[0] == gray).all()  # L 50 gray: (119, 119, 119)
     np.testing.assert_allclose(skimage.color.rgb2lab(out)[..., 0], 50.0, atol=L_BOUND)
     assert (out[1, 2].max() - out[1, 2].min()) > 10  # the in-gamut color is kept
+
+
+def test_safe_chroma_is_inside_at_every_hue():
+    # The pre-test that lets most pixels skip the exact gamut test: at the safe chroma of each L step, every hue
+    # (and every L that rounds to that step) is inside sRGB. Measured: the safe chroma peaks at 35.9 (L about 67).
+    lum = np.linspace(0.0, 100.0, 1021, dtype=np.float32)
+    hue = np.linspace(0.0, 2 * np.pi, 720, endpoint=False, dtype=np.float32)
+    chroma = safe_chroma()[np.rint(lum * 2.55).astype(int)]
+    lab = np.stack(np.broadcast_arrays(lum[:, None], (chroma[:, None] * np.cos(hue)), chroma[:, None] * np.sin(hue)),
+                   axis=-1).reshape(-1, 3)
+    assert not out_of_gamut(lab_to_linear_rgb(lab)).any()
+    assert 30.0 < safe_chroma().max() < 40.0 and safe_chroma()[0] < 1.0
+
+
+def test_only_pixels_the_pre_test_flags_can_be_outside(photo):
+    # Chroma exaggerated x1.5 (many pixels outside) plus non-finite values: every pixel outside sRGB by the exact test
+    # is among those the pre-test sends to it.
+    lab = rgb_to_lab(photo)
+    lum, ab = lab[..., 0], lab[..., 1:] * np.float32(1.5)
+    ab[0, :4, 0] = [np.nan, np.inf, -np.inf, 1e30]
+    with np.errstate(over="ignore", invalid="ignore"):
+        exact = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(np.dstack([lum, ab]))))
+        maybe = _maybe_outside(lum, np.ascontiguousarray(ab))
+    assert exact.size > 100 and np.isin(exact, maybe).all()
