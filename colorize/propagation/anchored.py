@@ -10,7 +10,7 @@ Per frame t:
 1. Maps into the keyframe. Flow t→t-1 carries the *composed* map (where each pixel of frame t came from in the
    keyframe); on every ``key_flow_every``-th frame, flow t→keyframe (computed on a second thread) gives a *direct*
    map. Given the next frame (``step(lum8, upcoming)``, as the video driver does), its flow to this one is computed
-   on a third thread while this step runs (the same result to rounding; 8-10 % faster end to end). Per region (errors
+   on a third thread while this step runs (the same result; 4-11 % faster end to end). Per region (errors
    over (2 ``region_radius`` + 1)² windows) the direct map replaces the composed one where its sampled keyframe
    luminance matches frame t's structure better by ``anchor_margin``. The keyframe's chroma is sampled once through
    the chosen map; its confidence comes from the patch error (``key_scale``) and falls to 0 where the map folds or
@@ -41,6 +41,7 @@ Optional (off by default): ``same_place``, the keyframe at the pixel's own posit
 Measurements behind each step and setting: benchmarks/README.md ("History of `propagation.py`").
 """
 
+from concurrent import futures
 from dataclasses import dataclass
 
 import cv2
@@ -188,6 +189,8 @@ class AnchoredPropagator(ChromaPropagator):
         ab += chain_ab
         weight = self._hole_weight(total, chain_error, lum, texture) if cfg.fill else None
         if weight is not None:
+            if self._upcoming is not None:  # OpenCV's smoother rounds differently while another thread runs DIS:
+                futures.wait([self._upcoming[1]])  # the flow ahead finishes first, so reruns give identical output
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab
         if cfg.arbitrate:  # 4. copy or chain where their carried luminance explains the region better
