@@ -227,3 +227,30 @@ def test_colorizing_without_ground_truth_does_not_import_torch(tmp_path, clip_wi
                             env={**os.environ, "COLORIZE_NO_PROGRESS": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("keyframe", [0, 9])  # one pass; a backward pass from frame 9 as well
+def test_each_step_is_given_the_frame_after_it(tmp_path, clip_with_tone, decoded_clip, monkeypatch, keyframe):
+    # The frame loop reads one frame ahead so that the propagator can start on the next frame's flow early: every
+    # step but the last of a pass gets exactly the frame its next step will get.
+    from colorize.propagation import AnchoredPropagator
+
+    calls = []
+    step = AnchoredPropagator.step
+
+    def recorded(self, lum8, upcoming=None):
+        calls.append((self, lum8, upcoming))
+        return step(self, lum8, upcoming)
+
+    monkeypatch.setattr(AnchoredPropagator, "step", recorded)
+    VideoColorizationPipeline(output_dir=tmp_path / "out", device="cpu").process_video(
+        clip_with_tone, reference=decoded_clip[keyframe], reference_frame=keyframe)
+    passes = {}
+    for propagator, lum8, upcoming in calls:
+        passes.setdefault(id(propagator), []).append((lum8, upcoming))
+    lengths = [NUM_FRAMES - 1] if keyframe == 0 else [keyframe, NUM_FRAMES - 1 - keyframe]  # backward, forward
+    assert sorted(len(steps) for steps in passes.values()) == sorted(lengths)
+    for steps in passes.values():
+        for (_, upcoming), (following, _) in zip(steps, steps[1:]):
+            np.testing.assert_array_equal(upcoming, following)
+        assert steps[-1][1] is None  # the last frame of the pass: nothing after it
