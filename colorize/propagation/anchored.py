@@ -9,12 +9,12 @@ Per frame t:
 
 1. Maps into the keyframe. Flow t→t-1 carries the *composed* map (where each pixel of frame t came from in the
    keyframe); on every ``key_flow_every``-th frame, flow t→keyframe (computed on a second thread) gives a *direct*
-   map. Given the next frame (``step(lum8, upcoming)``, as the video driver does), its flow to this one is computed
-   on a third thread while this step runs (the same result; 4-11 % faster end to end). Per region (errors
-   over (2 ``region_radius`` + 1)² windows) the direct map replaces the composed one where its sampled keyframe
-   luminance matches frame t's structure better by ``anchor_margin``. The keyframe's chroma is sampled once through
-   the chosen map; its confidence comes from the patch error (``key_scale``) and falls to 0 where the map folds or
-   collapses (area ratio below ``fold_below``, where flat luminance matches by chance). Both flows are DIS with
+   map. Given the next frame (``prefetch(upcoming)``, as the video driver does), its flow to this one is computed on
+   a third thread while this step runs (the same result; 4-11 % faster end to end). Per region (errors over (2
+   ``region_radius`` + 1)² windows) the direct map replaces the composed one where its sampled keyframe luminance
+   matches frame t's structure better by ``anchor_margin``. The keyframe's chroma is sampled once through the chosen
+   map; its confidence comes from the patch error (``key_scale``) and falls to 0 where the map folds or collapses
+   (area ratio below ``fold_below``, where flat luminance matches by chance). Both flows are DIS with
    ``flow_preset``. Why: sampled once through a re-anchored map, the keyframe's chroma neither blurs (as re-warping
    the previous output every frame does) nor drifts far.
 2. Chained fallback. The previous output, warped by flow t→t-1, gets the confidence its patch error earns
@@ -58,7 +58,7 @@ from colorize.utils.threads import SharedPool
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
 # other (OpenCV releases the GIL).
 _FLOW_THREAD = SharedPool(1, "colorize-flow")
-# Given the next frame (``step(..., upcoming=)``), its flow to this one is computed here while this step runs.
+# Given the next frame (``prefetch``), its flow to this one is computed here while this step runs.
 _NEXT_FLOW_THREAD = SharedPool(1, "colorize-next-flow")
 # The hole test's texture energy counts each gradient (uint8 levels over 2 px) up to this: unclipped, an occluder's
 # outline makes the strip it uncovers look textured (no hole); clipped lower, sharp textures count as holes.
@@ -110,7 +110,8 @@ class AnchoredPropagator(ChromaPropagator):
         self._flow = DISFlow(flow_config)
         self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
         self._next_flow = DISFlow(flow_config)  # and this one on a third
-        self._upcoming = None  # (the next frame's lum8, the future of its flow to the current frame)
+        self._prefetched = None  # the frame after the next step's, given by prefetch
+        self._upcoming = None  # (that frame's lum8, the future of its flow to the current frame)
         cfg = self.config
         self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
 
@@ -124,7 +125,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._coords = self._grid
         self._smooth_radius = max(1, round(self.config.smooth_radius * max(height, width) / 640))
         self._steps = 0
-        self._upcoming = None
+        self._prefetched = self._upcoming = None
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
@@ -132,13 +133,17 @@ class AnchoredPropagator(ChromaPropagator):
             self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
 
-    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
+    def prefetch(self, upcoming: np.ndarray) -> None:
+        self._prefetched = upcoming
+
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         cfg = self.config
         lum = structure(lum8.astype(np.float32))
         anchor_now = self._steps % cfg.key_flow_every == 0  # frames 1, 1 + k, 1 + 2k, ... after the keyframe
         self._steps += 1
         pending = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
         to_previous = self._flow_to_previous(lum8) + self._grid  # absolute coordinates in the previous frame
+        upcoming, self._prefetched = self._prefetched, None
         if upcoming is not None:  # the next step's flow, on another thread while this step runs
             self._upcoming = (upcoming, _NEXT_FLOW_THREAD.get().submit(self._next_flow, upcoming, lum8))
 

@@ -37,6 +37,9 @@ class ChromaPropagator(ABC):
         """Start from ``keyframe``; returns the keyframe's own step."""
 
     @abstractmethod
-    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
-        """Propagate to the next frame. ``upcoming``: the frame the step after this one will get, where the caller
-        knows it, so that work on it can start early (the result is the same without it)."""
+    def step(self, lum8: np.ndarray) -> PropagationStep:
+        """Propagate to the next frame."""
+
+    def prefetch(self, upcoming: np.ndarray) -> None:
+        """Called before :meth:`step` where the caller knows the frame the step *after* it will get: work on that
+        frame may start early. Optional (this default does nothing); results never depend on it."""

@@ -15,7 +15,7 @@ class GrayPropagator(ChromaPropagator):
         self._shape = keyframe.lum8.shape
         return self.step(keyframe.lum8)
 
-    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         return PropagationStep(np.zeros((*lum8.shape, 2), np.float32), np.zeros(lum8.shape, np.float32))
 
 
@@ -28,7 +28,7 @@ class CopyPropagator(ChromaPropagator):
         self._ab = keyframe.ab
         return PropagationStep(self._ab, np.ones(keyframe.lum8.shape, np.float32))
 
-    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         return PropagationStep(self._ab, np.ones(lum8.shape, np.float32))
 
 
@@ -44,7 +44,7 @@ class ChainPropagator(ChromaPropagator):
         self._lum8, self._ab = keyframe.lum8, keyframe.ab
         return PropagationStep(self._ab, np.ones(keyframe.lum8.shape, np.float32))
 
-    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         self._ab = warp(self._ab, self._flow(lum8, self._lum8))
         self._lum8 = lum8
         return PropagationStep(self._ab, np.ones(lum8.shape, np.float32))

@@ -77,9 +77,12 @@ class ReprojectionPropagator(ChromaPropagator):
         self._index = keyframe.index
         return self.flow.reset(keyframe)
 
-    def step(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
+    def prefetch(self, upcoming: np.ndarray) -> None:
+        self.flow.prefetch(upcoming)
+
+    def step(self, lum8: np.ndarray) -> PropagationStep:
         self._index += self.direction
-        flow = self.flow.step(lum8, upcoming)
+        flow = self.flow.step(lum8)
         view = self._view(self._index, lum8.shape)
         if view is None or not len(self._points):
             return flow

@@ -113,8 +113,9 @@ def propagate_backward(lum8_frames: np.ndarray, keyframes: dict[int, Keyframe], 
         stop = max(shot_start, indices[position - 1] + 1 if position else shot_start)
         propagator.reset(keyframes[key])
         for t in range(key - 1, stop - 1, -1):
-            upcoming = np.asarray(lum8_frames[t - 1]) if t > stop else None
-            store[t] = propagator.step(np.asarray(lum8_frames[t]), upcoming)
+            if t > stop:
+                propagator.prefetch(np.asarray(lum8_frames[t - 1]))
+            store[t] = propagator.step(np.asarray(lum8_frames[t]))
 
 
 class ForwardPropagation:
@@ -162,7 +163,9 @@ class ForwardPropagation:
             self._active, self._last_key = True, t
             forward = self._propagator.reset(keyframe)
         elif self._active:
-            forward = self._propagator.step(lum8, upcoming)
+            if upcoming is not None:
+                self._propagator.prefetch(upcoming)
+            forward = self._propagator.step(lum8)
         else:
             forward = None
 

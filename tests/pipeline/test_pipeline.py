@@ -231,18 +231,23 @@ def test_colorizing_without_ground_truth_does_not_import_torch(tmp_path, clip_wi
 
 @pytest.mark.parametrize("keyframe", [0, 9])  # one pass; a backward pass from frame 9 as well
 def test_each_step_is_given_the_frame_after_it(tmp_path, clip_with_tone, decoded_clip, monkeypatch, keyframe):
-    # The frame loop reads one frame ahead so that the propagator can start on the next frame's flow early: every
-    # step but the last of a pass gets exactly the frame its next step will get.
+    # The frame loop reads one frame ahead so that the propagator can start on the next frame's flow early: before
+    # every step but the last of a pass, the propagator is told exactly the frame its next step will get.
     from colorize.propagation import AnchoredPropagator
 
-    calls = []
-    step = AnchoredPropagator.step
+    calls, told = [], {}
+    step, prefetch = AnchoredPropagator.step, AnchoredPropagator.prefetch
 
-    def recorded(self, lum8, upcoming=None):
-        calls.append((self, lum8, upcoming))
-        return step(self, lum8, upcoming)
+    def recorded_step(self, lum8):
+        calls.append((self, lum8, told.pop(id(self), None)))
+        return step(self, lum8)
 
-    monkeypatch.setattr(AnchoredPropagator, "step", recorded)
+    def recorded_prefetch(self, upcoming):
+        told[id(self)] = upcoming
+        prefetch(self, upcoming)
+
+    monkeypatch.setattr(AnchoredPropagator, "step", recorded_step)
+    monkeypatch.setattr(AnchoredPropagator, "prefetch", recorded_prefetch)
     VideoColorizationPipeline(output_dir=tmp_path / "out", device="cpu").process_video(
         clip_with_tone, reference=decoded_clip[keyframe], reference_frame=keyframe)
     passes = {}

@@ -134,8 +134,8 @@ def test_the_next_frame_given_ahead_changes_nothing(carphone_lab, results):
     propagator._flow = lambda a, b: main_thread_flows.append(1) or flow(a, b)
     propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
     for t in range(1, 9):
-        upcoming = carphone_lab.lum8[0] if t == 4 else carphone_lab.lum8[t + 1]  # frame 5 is not the one announced
-        step = propagator.step(carphone_lab.lum8[t], upcoming)
+        propagator.prefetch(carphone_lab.lum8[0] if t == 4 else carphone_lab.lum8[t + 1])  # frame 5 is not the one
+        step = propagator.step(carphone_lab.lum8[t])  # announced
         np.testing.assert_array_equal(step.ab, results["anchored"][0][t].ab)
         np.testing.assert_array_equal(step.confidence, results["anchored"][0][t].confidence)
     assert len(main_thread_flows) == 2  # frame 1 (nothing announced) and frame 5 (announced wrongly)
