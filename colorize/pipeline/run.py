@@ -1,11 +1,12 @@
 """What every program shares around a run: its color references and ground-truth check, the quality meter, and
 the frame loop (chroma per frame, then composing, scoring and writing the outputs).
 
-``write_frames`` runs a colorizer's chroma (``chroma(index, L, next L)``, one frame read ahead) on this thread and hands each frame to an output
-thread that composes it under its luminance and writes it (:class:`~colorize.pipeline.outputs.RunOutputs`), in
-order, while a scoring thread scores it against the ground truth. Propagation and encoding overlap; at most
-``OUTPUT_QUEUE`` frames wait, so memory stays flat. A temporal stabiliser, when given, sits between the two; with
-lookahead it holds its frames back until it has seen enough of what follows.
+``write_frames`` runs a colorizer's chroma (``chroma(index, L, next L)``, one frame read ahead) on this thread and
+hands each frame to an output thread that composes it under its luminance and writes it
+(:class:`~colorize.pipeline.outputs.RunOutputs`), in order, while a scoring thread scores it against the ground
+truth. Propagation and encoding overlap; at most ``OUTPUT_QUEUE`` frames wait, so memory stays flat. A temporal
+stabiliser, when given, sits between the two; with lookahead it holds its frames back until it has seen enough of
+what follows.
 """
 
 import os

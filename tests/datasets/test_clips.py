@@ -100,7 +100,8 @@ def _debian_source(folder, member, data) -> tuple[str, str]:
         info = tarfile.TarInfo(member)
         info.size = len(data)
         archive.addfile(info, io.BytesIO(data))
-    return "main/n/nopkg/nopkg_1.0.orig.tar.xz", hashlib.sha256((pool / "nopkg_1.0.orig.tar.xz").read_bytes()).hexdigest()
+    digest = hashlib.sha256((pool / "nopkg_1.0.orig.tar.xz").read_bytes()).hexdigest()
+    return "main/n/nopkg/nopkg_1.0.orig.tar.xz", digest
 
 
 def test_fetch_from_a_debian_source_archive_checks_its_digest(tmp_path, video, monkeypatch):
