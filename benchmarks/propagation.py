@@ -139,11 +139,12 @@ def main() -> None:
             references = {i: frames[i] for i in ReferenceProtocol.parse(protocol).indices(len(frames))}
         flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
-        panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))]
+        panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))] if args.sheet else []
         for method in methods:
             result = run_method(frames, METHODS[method], references, unscored)
-            last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
-            panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
+            if args.sheet:
+                last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
+                panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
             row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
                    "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"]}
             if flows is not None:
@@ -165,8 +166,9 @@ def main() -> None:
             extra = "".join(f"  {key} {row[key]:.4g}" for key in EXTRAS if key in row)
             print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
                   f"{extra}", flush=True)
-        sheet.append(side_by_side([(f"{clip}: {text}" if i == 0 else text, _fit_height(image, SHEET_HEIGHT))
-                                   for i, (text, image) in enumerate([*panels, ("ground truth", frames[-1])])]))
+        if args.sheet:
+            sheet.append(side_by_side([(f"{clip}: {text}" if i == 0 else text, _fit_height(image, SHEET_HEIGHT))
+                                       for i, (text, image) in enumerate([*panels, ("ground truth", frames[-1])])]))
 
     extras = [key for key in EXTRAS if key in rows[0]]
     print(f"\nprotocol: {args.protocol}\n")

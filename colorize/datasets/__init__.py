@@ -5,12 +5,23 @@ See :mod:`colorize.datasets.sources` for the layouts and :class:`VideoColorizati
 """
 
 from colorize.datasets.augment import NO_AUGMENTATION, AugmentConfig, augment_clip
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, TEST, TUNING, RegistryClip, fetch_clip, read_clip
+from colorize.datasets.clips import (
+    CLIPS,
+    FRESH,
+    HOLDOUT,
+    NEXT,
+    REAL,
+    TEST,
+    TUNING,
+    RegistryClip,
+    fetch_clip,
+    read_clip,
+)
 from colorize.datasets.sources import LAYOUTS, ArraySequence, FolderSequence, Frame, Sequence, load_sequences
 from colorize.datasets.video_dataset import VideoColorizationDataset
 
 __all__ = [
     "VideoColorizationDataset", "AugmentConfig", "NO_AUGMENTATION", "augment_clip",
-    "CLIPS", "TUNING", "TEST", "FRESH", "HOLDOUT", "RegistryClip", "fetch_clip", "read_clip",
+    "CLIPS", "TUNING", "TEST", "FRESH", "HOLDOUT", "REAL", "NEXT", "RegistryClip", "fetch_clip", "read_clip",
     "LAYOUTS", "load_sequences", "Frame", "Sequence", "ArraySequence", "FolderSequence",
 ]

@@ -73,9 +73,10 @@ class RunOutputs:
         """``lum`` (H, W) input L in [0, 100], ``colorized``/``truth`` (H, W, 3) uint8 RGB. ``replay``: a frame a
         killed run already wrote (its PNGs are on disk; only the videos and contact sheet take it)."""
         name = f"{index:0{self.digits}d}.png"
+        save_input = self.config.save_frames and not replay
         # The input as a gray image, made only for the outputs that show it (2.4 ms a 640x360 frame).
-        gray = luminance_to_gray(lum) if (self.config.save_frames and not replay) or self._side is not None else None
-        if self.config.save_frames and not replay:
+        gray = luminance_to_gray(lum) if save_input or self._side is not None else None
+        if save_input:
             self._png.submit(write_png, self.root / "frames" / name, gray)
         if self.config.save_colorized_frames and not replay:
             self._png.submit(write_png, self.root / "colorized_frames" / name, colorized)
