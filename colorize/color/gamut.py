@@ -3,10 +3,14 @@
 A pixel whose requested color is outside sRGB keeps its L and hue; its chroma is scaled towards gray to the first
 point on the way from gray where the color leaves sRGB. The chroma of that point at each (L, hue) is tabulated once
 (:func:`max_chroma_table`, 0.3 s) and looked up with bilinear interpolation; the few pixels the interpolation leaves
-outside (where the boundary bends between samples) are finished by bisection. The sRGB solid is not star-shaped
-around the gray axis everywhere: towards yellow at L 97 the colors on the way from gray overshoot red by up to 3 %
-and the primary itself fits again, so the first exit (chroma 27 there) is the rule, as it was for the bisection
-alone before the table.
+outside (where the boundary bends between samples) are finished by bisection.
+
+The sRGB solid is star-shaped around the gray axis except next to its yellow corner (hue about 97-107 degrees, L
+90-100): there the colors of one (L, hue) that fit form two intervals, e.g. chroma 0-34 and 70-81 at L 97.3, hue
+104.4, with red overshooting 1 by up to 3 % in between. There a requested chroma up to the end of the outer interval
+(:func:`hull_chroma_table`) is kept and clipped per channel, which moves L by under 0.36 (uint8 rounding included).
+Fitting it down to the first exit instead made camera-clipped yellow lamps flicker between the two intervals as
+their L and hue moved a little (benchmarks/README.md, "Yellow highlights").
 
 Which pixels need fitting at all is decided exactly, but only for those whose chroma exceeds what every hue keeps
 inside at their L (:func:`safe_chroma`); the others, most of a video's, skip the test (composing a 640x360 frame of
@@ -39,6 +43,12 @@ _L_STEPS, _HUE_STEPS = 401, 1024  # table rows (L 0, 0.25, ..., 100) and columns
 _MAX_CHROMA = 200.0  # no sRGB color has a larger chroma (the largest is about 134)
 _INSIDE = 0.9999  # the table's limit lies on the boundary: aim 0.01 % inside it (fewer left for bisection)
 _BISECTION_STEPS = 12  # for the pixels the table leaves outside: to within 1/4096 of their chroma
+# Where the sRGB solid is not star-shaped around gray (the yellow corner; a test scans the table's rays for others):
+# table rows from L 50 and columns of hues 85-125 degrees, sampled beyond the first exit every 0.5 chroma.
+_NOT_STAR_L = 50.0
+_NOT_STAR_HUES = (85.0, 125.0)
+_HULL_STEP = 0.5
+_NEIGHBOURS = 2
 
 
 def compose_lab(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
@@ -114,16 +124,20 @@ def out_of_gamut(linear: np.ndarray) -> np.ndarray:
 
 
 def gamut_scale(lab: np.ndarray) -> np.ndarray:
-    """(N,) float32 factor in [0, 1] for the chroma of each (N, 3) Lab row so that it fits in sRGB with L kept."""
+    """(N,) float32 factor in [0, 1] for the chroma of each (N, 3) Lab row so that it fits in sRGB with L kept (next
+    to the yellow corner: in the solid's star-shaped hull around gray, to be clipped per channel)."""
     lab = np.asarray(lab, np.float32)
     chroma = np.hypot(lab[:, 1], lab[:, 2])
     hue_column = np.arctan2(lab[:, 2], lab[:, 1]) * np.float32(_HUE_STEPS / (2 * np.pi))
     hue_column[hue_column < 0] += _HUE_STEPS
     l_row = np.clip(lab[:, 0], 0.0, 100.0) * np.float32((_L_STEPS - 1) / 100.0)
-    limit = _interpolate(max_chroma_table(), hue_column, l_row)
+    limit = _interpolate(hull_chroma_table(), hue_column, l_row)
     scale = np.minimum(limit * np.float32(_INSIDE) / np.maximum(chroma, 1e-6), 1.0)
     left = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(_scaled(lab, scale))))
-    if left.size:  # the boundary bends between table samples: finish those by bisection below the table's guess
+    if left.size:  # next to the yellow corner the outer interval is kept (clipped); elsewhere the boundary bends
+        two_intervals = _interpolate(_two_intervals(), hue_column[left], l_row[left]) > 0  # between table samples:
+        left = left[~two_intervals]
+    if left.size:  # those are finished by bisection below the table's guess
         scale[left] = _bisect_scale(lab[left], scale[left])
     return scale
 
@@ -139,6 +153,37 @@ def max_chroma_table() -> np.ndarray:
                           steps=24) * _MAX_CHROMA
     table = limit.reshape(_L_STEPS, _HUE_STEPS)
     return np.ascontiguousarray(np.concatenate([table, table[:, :1]], axis=1))
+
+
+@functools.cache
+def hull_chroma_table() -> np.ndarray:
+    """(401, 1025) float32 like :func:`max_chroma_table`, but the last chroma inside sRGB on each ray rather than the
+    first exit (the boundary of the solid's star-shaped hull around gray, to within ``_HULL_STEP``). The two differ
+    only next to the yellow corner, where the colors that fit form two intervals."""
+    table = max_chroma_table().copy()
+    rows = slice(round(_NOT_STAR_L * (_L_STEPS - 1) / 100), _L_STEPS)
+    columns = slice(*(round(hue * _HUE_STEPS / 360) for hue in _NOT_STAR_HUES))
+    first = table[rows, columns]
+    lum = np.linspace(0.0, 100.0, _L_STEPS, dtype=np.float32)[rows, None]
+    hue = np.arange(_HUE_STEPS + 1, dtype=np.float32)[columns] * np.float32(2 * np.pi / _HUE_STEPS)
+    last = first.copy()
+    for chroma in np.arange(_HULL_STEP, _MAX_CHROMA, _HULL_STEP, dtype=np.float32):
+        beyond = chroma > first  # rays that have left sRGB by this chroma
+        if not beyond.any():
+            break
+        lab = np.stack(np.broadcast_arrays(lum, chroma * np.cos(hue), chroma * np.sin(hue)), axis=-1)
+        fits = beyond & ~out_of_gamut(lab_to_linear_rgb(lab.reshape(-1, 3))).reshape(first.shape)
+        last[fits] = chroma
+    table[rows, columns] = last
+    return table
+
+
+@functools.cache
+def _two_intervals() -> np.ndarray:
+    """(401, 1025) float32: 1 on the rays whose colors inside sRGB form two intervals and their neighbours (up to
+    ``_NEIGHBOURS`` rows and columns away: thinner gaps lie between the table's rays), 0 elsewhere."""
+    two = (hull_chroma_table() > max_chroma_table()).astype(np.float32)
+    return cv2.dilate(two, np.ones((2 * _NEIGHBOURS + 1,) * 2, np.uint8))
 
 
 def _bisect_scale(lab: np.ndarray, upper: np.ndarray, steps: int = _BISECTION_STEPS) -> np.ndarray:

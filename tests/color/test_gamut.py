@@ -8,7 +8,15 @@ import skimage.color
 import skimage.data
 
 from colorize.color import compose_lab, lab_to_linear_rgb, lab_to_rgb, rgb_to_lab
-from colorize.color.gamut import _interpolate, _maybe_outside, gamut_scale, max_chroma_table, out_of_gamut, safe_chroma
+from colorize.color.gamut import (
+    _interpolate,
+    _maybe_outside,
+    _two_intervals,
+    gamut_scale,
+    max_chroma_table,
+    out_of_gamut,
+    safe_chroma,
+)
 
 
 def _skimage_lab2rgb(lab: np.ndarray) -> np.ndarray:
@@ -80,9 +88,20 @@ def _first_exit(lab: np.ndarray, steps: int = 2000) -> np.ndarray:
     return np.maximum(first_out - 1.0 / steps, 0.0)
 
 
+def _table_position(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) fractional hue columns and L rows of (N, 3) Lab rows on the max-chroma table's grid."""
+    column = (np.arctan2(lab[:, 2], lab[:, 1]) % (2 * np.pi) * (1024 / (2 * np.pi))).astype(np.float32)
+    return column, (lab[:, 0] * 4).astype(np.float32)
+
+
+def _near_yellow(lab: np.ndarray) -> np.ndarray:
+    """(N,) bool: the rows next to the yellow corner, where the colors that fit form two intervals."""
+    return _interpolate(_two_intervals(), *_table_position(lab)) > 0
+
+
 def test_gamut_scale_matches_a_dense_scan():
     lab = _random_lab(20_000)
-    lab = lab[out_of_gamut(lab_to_linear_rgb(lab))]
+    lab = lab[out_of_gamut(lab_to_linear_rgb(lab)) & ~_near_yellow(lab)]  # those: see the tests below
     scale = gamut_scale(lab)
     fitted = lab * np.stack([np.ones_like(scale), scale, scale], axis=-1)
     assert not out_of_gamut(lab_to_linear_rgb(fitted)).any()  # every fitted color is inside
@@ -95,14 +114,52 @@ def test_gamut_scale_matches_a_dense_scan():
 # The sRGB primaries and secondaries are corners of the gamut: the largest chroma at their L and hue is their own.
 # Measured table / true: red 104.41 / 104.55, green 119.63 / 119.78, blue 132.86 / 133.80, cyan 49.70 / 50.12,
 # magenta 115.01 / 115.54 (interpolation cuts a corner, never overshoots). Yellow is left out: at its L (97.1) the
-# colors on the way from gray overshoot red by up to 3 %, so the first exit lies at chroma 27 (see gamut.py).
+# colors on the way from gray overshoot red by up to 3 %, so the first exit lies at chroma 27 (see the next tests).
 @pytest.mark.parametrize("rgb", [(255, 0, 0), (0, 255, 0), (0, 0, 255), (0, 255, 255), (255, 0, 255)])
 def test_table_reaches_the_corners_of_srgb(rgb):
-    lab = rgb_to_lab(np.array([[rgb]], np.uint8))[0, 0]
-    chroma = np.hypot(lab[1], lab[2])
-    column = np.float32(np.arctan2(lab[2], lab[1]) % (2 * np.pi) * 1024 / (2 * np.pi))
-    limit = _interpolate(max_chroma_table(), np.array([column]), np.array([lab[0] * 4], np.float32))[0]
+    lab = rgb_to_lab(np.array([[rgb]], np.uint8))[0]
+    limit = _interpolate(max_chroma_table(), *_table_position(lab))[0]
+    chroma = np.hypot(lab[0, 1], lab[0, 2])
     assert chroma * 0.99 < limit <= chroma + 0.01
+
+
+def test_srgb_is_star_shaped_around_gray_except_next_to_yellow():
+    # Every second ray of the table, sampled every chroma unit beyond its first exit up to 140: colors fit again
+    # only on rays that the yellow-corner table marks (measured: 10 of these rays, at L 93.5-97.5, hue 99-105).
+    table = max_chroma_table()[::2, :-1:2]
+    lum = np.linspace(0.0, 100.0, 401, dtype=np.float32)[::2, None]
+    hue = np.arange(0, 1024, 2, dtype=np.float32)[None, :] * np.float32(2 * np.pi / 1024)
+    again = np.zeros(table.shape, bool)
+    for chroma in np.arange(1.0, 140.0, dtype=np.float32):
+        lab = np.stack(np.broadcast_arrays(lum, chroma * np.cos(hue), chroma * np.sin(hue)), axis=-1)
+        fits = ~out_of_gamut(lab_to_linear_rgb(lab.reshape(-1, 3))).reshape(table.shape)
+        again |= fits & (chroma > table + 0.5)
+    assert 5 < again.sum() < 100  # the yellow corner is found at this sampling
+    assert (_two_intervals()[::2, :-1:2][again] > 0).all()
+
+
+def test_a_chroma_between_the_two_intervals_is_kept():
+    # On the ray at L 97.3, hue 104.4 chroma 0-34 and 70-81 fit. A camera-clipped yellow lamp lies there; fitted down
+    # to the first exit its chroma jumped between about 34 and 70 as L and hue moved a little (the video flickered).
+    hue = np.radians(104.4)
+    chroma = np.array([30.0, 50.0, 60.0, 75.0, 90.0], np.float32)
+    lum = np.full((1, len(chroma)), 97.3, np.float32)
+    got = rgb_to_lab(compose_lab(lum, np.stack([chroma * np.cos(hue), chroma * np.sin(hue)], axis=-1)[None]))[0]
+    # measured 29.9, 49.9, 60.0, 74.9, 80.8 (90 is beyond the outer interval: its end)
+    np.testing.assert_allclose(np.hypot(got[:, 1], got[:, 2]), [30.0, 50.0, 60.0, 75.0, 81.0], atol=1.0)
+    assert np.abs(got[:, 0] - 97.3).max() < L_BOUND
+
+
+def test_clipping_next_to_yellow_keeps_luminance():
+    # The kept colors are clipped per channel: over random colors around the yellow corner L moves by under L_BOUND
+    # (measured 0.356, rounding to uint8 included).
+    rng = np.random.default_rng(0)
+    count = 200_000
+    hue = np.radians(rng.uniform(85.0, 125.0, count))
+    chroma = rng.uniform(0.0, 130.0, count)
+    lum = rng.uniform(85.0, 100.0, count).astype(np.float32).reshape(400, 500)
+    ab = np.stack([chroma * np.cos(hue), chroma * np.sin(hue)], axis=-1).astype(np.float32).reshape(400, 500, 2)
+    assert np.abs(rgb_to_lab(compose_lab(lum, ab))[..., 0] - lum).max() < L_BOUND
 
 
 def test_strips_compose_like_one_piece():
