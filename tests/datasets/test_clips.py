@@ -18,6 +18,7 @@ from colorize.datasets.clips import (
     REAL,
     TEST,
     TUNING,
+    UNSEEN,
     RegistryClip,
     fetch_clip,
     read_clip,
@@ -29,10 +30,10 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT)
+    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN)
     assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
     assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6
-    assert all(CLIPS[name].package != "moviepy" for name in REAL + NEXT)  # camera footage, not the film
+    assert all(CLIPS[name].package != "moviepy" for name in REAL + NEXT + UNSEEN)  # camera footage, not the film
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
 
