@@ -6,9 +6,9 @@ point on the way from gray where the color leaves sRGB. The chroma of that point
 outside (where the boundary bends between samples) are finished by bisection.
 
 The sRGB solid is star-shaped around the gray axis except next to its yellow corner (hue about 97-107 degrees, L
-90-100): there the colors of one (L, hue) that fit form two intervals, e.g. chroma 0-34 and 70-81 at L 97.3, hue
+90-100): there the colors of one (L, hue) that fit form two intervals, e.g. chroma 0-34 and 70-89 at L 97.3, hue
 104.4, with red overshooting 1 by up to 3 % in between. There a requested chroma up to the end of the outer interval
-(:func:`hull_chroma_table`) is kept and clipped per channel, which moves L by under 0.36 (uint8 rounding included).
+(:func:`hull_chroma_table`) is kept and clipped per channel, which moves L by under 0.46 (uint8 rounding included).
 Fitting it down to the first exit instead made camera-clipped yellow lamps flicker between the two intervals as
 their L and hue moved a little (benchmarks/README.md, "Yellow highlights").
 

@@ -36,9 +36,10 @@ def _naive_clip(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(_skimage_lab2rgb(np.dstack([lum, ab])) * 255), 0, 255).astype(np.uint8)
 
 
-# Measured max |ΔL| with ab doubled: compose_lab 0.238 / 0.216 / 0.239, naive clipping 12.18 / 11.48 / 6.99
-# (astronaut / coffee / chelsea). The bound 0.5 allows the uint8 rounding of the output: near black one sRGB
-# step moves L by 0.27, so half a step on each channel plus OpenCV's ~1e-3 Lab->RGB error stays under 0.5.
+# Measured max |ΔL| with ab doubled: compose_lab 0.285 / 0.288 / 0.239, naive clipping 12.18 / 11.48 / 6.99
+# (astronaut / coffee / chelsea). The bound 0.5 allows the uint8 rounding of the output (near black one sRGB step
+# moves L by 0.27, so half a step on each channel plus OpenCV's ~1e-3 Lab->RGB error stays under 0.5) and, near
+# white, the clip of overshoots under one level (gamut.py's slack above 1).
 L_BOUND = 0.5
 
 
@@ -48,7 +49,7 @@ def test_compose_lab_keeps_luminance_when_chroma_is_exaggerated(photo):
     out = compose_lab(lum, ab)
     error = np.abs(skimage.color.rgb2lab(out)[..., 0] - lum)
     assert error.max() < L_BOUND
-    assert error.mean() < 0.1  # measured 0.058 / 0.060 / 0.065
+    assert error.mean() < 0.1  # measured 0.070 / 0.063 / 0.065
     naive_error = np.abs(skimage.color.rgb2lab(_naive_clip(lum, ab))[..., 0] - lum)
     assert naive_error.max() > 5.0  # the contrast: clipping each channel changes L by whole units
 
@@ -152,7 +153,7 @@ def test_a_chroma_between_the_two_intervals_is_kept():
 
 def test_clipping_next_to_yellow_keeps_luminance():
     # The kept colors are clipped per channel: over random colors around the yellow corner L moves by under L_BOUND
-    # (measured 0.356, rounding to uint8 included).
+    # (measured 0.457, rounding to uint8 included).
     rng = np.random.default_rng(0)
     count = 200_000
     hue = np.radians(rng.uniform(85.0, 125.0, count))
