@@ -199,8 +199,7 @@ def main() -> None:
 
 def _fit_height(image: np.ndarray, height: int) -> np.ndarray:
     """``image`` resized to ``height`` rows, its aspect kept."""
-    width = max(1, round(image.shape[1] * height / image.shape[0]))
-    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    return resize(image, (height, max(1, round(image.shape[1] * height / image.shape[0]))))
 
 
 if __name__ == "__main__":

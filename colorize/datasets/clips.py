@@ -181,13 +181,15 @@ _BBB_SEGMENTS = {
 
 CLIPS.update({name: RegistryClip(**_BBB, start=start, frames=frames, split=split, shows=shows)
               for name, (start, frames, split, shows) in _BBB_SEGMENTS.items()})
-TUNING = tuple(name for name, clip in CLIPS.items() if clip.split == "tuning")
-TEST = tuple(name for name, clip in CLIPS.items() if clip.split == "test")
-FRESH = tuple(name for name, clip in CLIPS.items() if clip.split == "fresh")
-HOLDOUT = tuple(name for name, clip in CLIPS.items() if clip.split == "holdout")
-REAL = tuple(name for name, clip in CLIPS.items() if clip.split == "real")
-NEXT = tuple(name for name, clip in CLIPS.items() if clip.split == "next")
-UNSEEN = tuple(name for name, clip in CLIPS.items() if clip.split == "unseen")
+
+
+def _group(split: str) -> tuple[str, ...]:
+    """The names of the clips in ``split``, in the order of :data:`CLIPS`."""
+    return tuple(name for name, clip in CLIPS.items() if clip.split == split)
+
+
+TUNING, TEST, FRESH, HOLDOUT = _group("tuning"), _group("test"), _group("fresh"), _group("holdout")
+REAL, NEXT, UNSEEN = _group("real"), _group("next"), _group("unseen")
 
 
 def default_cache() -> Path:
