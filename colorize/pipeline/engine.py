@@ -13,6 +13,7 @@ temporal directions and its own settings (``colorizer.config``); any other color
 colors of frame 0 (when it takes a reference).
 """
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -41,6 +42,7 @@ from colorize.pipeline.stages import FrameStages, open_stages
 from colorize.propagation import ForwardPropagation, fit_reference, plan_propagation, propagate_chroma
 from colorize.temporal import StabilizerConfig, TemporalStabilizer
 from colorize.utils.device import resolve_device
+from colorize.utils.iterators import read_ahead
 from colorize.utils.progress import progress
 
 logger = logging.getLogger(__name__)
@@ -119,8 +121,10 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
     # 2. Colorize, stabilize, score and write.
     started = time.perf_counter()
     with atomic_dir(job.output_dir, job.overwrite, adopt, keep_on_interrupt=resumes.resumable) as tmp, \
-            scratch_dir(job.output_dir) as scratch:
+            scratch_dir(job.output_dir) as scratch, contextlib.ExitStack() as readers:
         open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
+        # The loop's frames are decoded on a thread, a few ahead (closed, with its file, whatever happens).
+        decoded = readers.enter_context(contextlib.closing(read_ahead(open_frames(), name="colorize-decode")))
         plan, propagation = resumes.ResumePlan(), None
         stabilizer = TemporalStabilizer(settings.stabilizer) if settings.stabilizer is not None else None
         if propagating:
@@ -128,11 +132,11 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
                           for index, image in images.items()}
             propagation = plan_propagation(open_frames, references, size, num_frames, scratch, colorizer.config,
                                            stages.reprojection_views if stages else None)
-            chroma, frames = _propagation_chroma(propagation, stages, size), open_frames()
+            chroma, frames = _propagation_chroma(propagation, stages, size), decoded
             _resume(plan, tmp, {"propagation": propagation, "stabilizer": stabilizer}, adopt, fingerprint,
                     settings.output.checkpoint_every)
         else:
-            chroma, frames = _batched_chroma(colorizer, open_frames, images)
+            chroma, frames = _batched_chroma(colorizer, decoded, images)
             if stages is not None:
                 chroma = _staged_chroma(stages, chroma, set(images))
         anchors = ({index: rgb_to_lab(resize(image, (info.height, info.width)))[..., 1:]
@@ -204,12 +208,12 @@ def _resume(plan: resumes.ResumePlan, tmp: Path, parts: dict[str, Any], adopt: P
                                              pickle.HIGHEST_PROTOCOL)
 
 
-def _batched_chroma(colorizer: Colorizer, open_frames, images: dict[int, np.ndarray]
+def _batched_chroma(colorizer: Colorizer, decoded: Iterator[np.ndarray], images: dict[int, np.ndarray]
                     ) -> tuple[ChromaFn, Iterator[np.ndarray]]:
-    """``chroma(index, L)`` from batches read ahead from the loop's own decoded stream (one decode), and that stream;
-    the colors of frame 0 go with the first batch when the colorizer takes a reference."""
+    """``chroma(index, L)`` from batches read ahead from the loop's own ``decoded`` stream (one decode), and that
+    stream; the colors of frame 0 go with the first batch when the colorizer takes a reference."""
     reference = images.get(0) if "reference" in colorizer.uses else None
-    frames, ahead = itertools.tee(open_frames())
+    frames, ahead = itertools.tee(decoded)
     batches = batched_chroma(colorizer, ahead, reference)
     return (lambda index, lum, upcoming=None: next(batches)[1]), frames
 

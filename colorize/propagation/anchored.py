@@ -10,7 +10,8 @@ Per frame t:
 1. Maps into the keyframe. Flow t→t-1 carries the *composed* map (where each pixel of frame t came from in the
    keyframe); on every ``key_flow_every``-th frame, flow t→keyframe (computed on a second thread) gives a *direct*
    map. Given the next frame (``prefetch(upcoming)``, as the video driver does), its flow to this one is computed on
-   a third thread while this step runs (the same result; 4-11 % faster end to end). Per region (errors over (2
+   a third thread while this step runs, and its flow to the keyframe on the second if it anchors (the same result;
+   faster end to end: benchmarks/README.md). Per region (errors over (2
    ``region_radius`` + 1)² windows) the direct map replaces the composed one where its sampled keyframe luminance
    matches frame t's structure better by ``anchor_margin``. The keyframe's chroma is sampled once through the chosen
    map; its confidence comes from the patch error (``key_scale``) and falls to 0 where the map folds or collapses
@@ -112,6 +113,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._next_flow = DISFlow(flow_config)  # and this one on a third
         self._prefetched = None  # the frame after the next step's, given by prefetch
         self._upcoming = None  # (that frame's lum8, the future of its flow to the current frame)
+        self._upcoming_key = None  # (that frame's lum8, the future of its flow to the keyframe), if it anchors
         cfg = self.config
         self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
 
@@ -125,7 +127,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._coords = self._grid
         self._smooth_radius = max(1, round(self.config.smooth_radius * max(height, width) / 640))
         self._steps = 0
-        self._prefetched = self._upcoming = None
+        self._prefetched = self._upcoming = self._upcoming_key = None
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
@@ -141,11 +143,13 @@ class AnchoredPropagator(ChromaPropagator):
         lum = structure(lum8.astype(np.float32))
         anchor_now = self._steps % cfg.key_flow_every == 0  # frames 1, 1 + k, 1 + 2k, ... after the keyframe
         self._steps += 1
-        pending = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8) if anchor_now else None
+        pending = self._flow_to_key(lum8) if anchor_now else None
         to_previous = self._flow_to_previous(lum8) + self._grid  # absolute coordinates in the previous frame
         upcoming, self._prefetched = self._prefetched, None
-        if upcoming is not None:  # the next step's flow, on another thread while this step runs
+        if upcoming is not None:  # the next step's flows, on other threads while this step runs
             self._upcoming = (upcoming, _NEXT_FLOW_THREAD.get().submit(self._next_flow, upcoming, lum8))
+            if self._steps % cfg.key_flow_every == 0:  # and the next step anchors: its flow to the keyframe too
+                self._upcoming_key = (upcoming, _FLOW_THREAD.get().submit(self._key_flow, upcoming, self._key.lum8))
 
         # 1. Composed and direct maps into the keyframe; pick per region by structural match.
         # Three remaps rather than one of the stacked state: the arithmetic below on strided channel views of a
@@ -194,8 +198,9 @@ class AnchoredPropagator(ChromaPropagator):
         ab += chain_ab
         weight = self._hole_weight(total, chain_error, lum, texture) if cfg.fill else None
         if weight is not None:
-            if self._upcoming is not None:  # OpenCV's smoother rounds differently while another thread runs DIS:
-                futures.wait([self._upcoming[1]])  # the flow ahead finishes first, so reruns give identical output
+            # OpenCV's smoother rounds differently while another thread runs DIS: the flows ahead finish first, so
+            # reruns give identical output.
+            futures.wait([ahead[1] for ahead in (self._upcoming, self._upcoming_key) if ahead is not None])
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab
         if cfg.arbitrate:  # 4. copy or chain where their carried luminance explains the region better
@@ -219,6 +224,13 @@ class AnchoredPropagator(ChromaPropagator):
             detail *= gate[..., None]
             ab = np.add(smooth, detail, out=smooth)
         return PropagationStep(ab, total)
+
+    def _flow_to_key(self, lum8: np.ndarray) -> futures.Future:
+        """The future of the flow from ``lum8`` to the keyframe: the one started ahead if it was for this frame."""
+        upcoming, self._upcoming_key = self._upcoming_key, None
+        if upcoming is not None and np.array_equal(upcoming[0], lum8):
+            return upcoming[1]
+        return _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8)
 
     def _flow_to_previous(self, lum8: np.ndarray) -> np.ndarray:
         """Flow from ``lum8`` to the previous frame: the one computed ahead if it was for this frame."""
@@ -266,9 +278,11 @@ def _area_ratio(coords: np.ndarray, radius: int) -> np.ndarray:
     map folds over itself (a mosaic of unrelated keyframe positions).
     """
     x, y = cv2.split(coords)  # contiguous planes: OpenCV would copy strided views for each of the four Sobels
-    dx_dx, dx_dy = (cv2.Sobel(x, cv2.CV_32F, *order, ksize=1) * 0.5 for order in ((1, 0), (0, 1)))
-    dy_dx, dy_dy = (cv2.Sobel(y, cv2.CV_32F, *order, ksize=1) * 0.5 for order in ((1, 0), (0, 1)))
-    return cv2.blur(dx_dx * dy_dy - dx_dy * dy_dx, (2 * radius + 1,) * 2)
+    dx_dx, dx_dy = (cv2.Sobel(x, cv2.CV_32F, *order, ksize=1, scale=0.5) for order in ((1, 0), (0, 1)))
+    dy_dx, dy_dy = (cv2.Sobel(y, cv2.CV_32F, *order, ksize=1, scale=0.5) for order in ((1, 0), (0, 1)))
+    determinant = cv2.multiply(dx_dx, dy_dy)  # OpenCV's element-wise ops: 15 % faster here, the same values
+    determinant -= cv2.multiply(dx_dy, dy_dx)
+    return cv2.blur(determinant, (2 * radius + 1,) * 2)
 
 
 def _sample(image: np.ndarray, coords: np.ndarray, border_value: float | None = None) -> np.ndarray:

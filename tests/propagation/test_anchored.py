@@ -125,13 +125,15 @@ def test_smoothing_keeps_the_keyframe_detail_in_texture(lab_clip, run_propagator
 
 
 def test_the_next_frame_given_ahead_changes_nothing(carphone_lab, results):
-    # Given the frame after this one (as the video driver does), the propagator computes its flow on another thread
-    # while this step runs. The result is the same as without it, bit for bit, also after a wrong guess: there the
-    # flow is computed again.
+    # Given the frame after this one (as the video driver does), the propagator computes its flows on other threads
+    # while this step runs: to this frame, and to the keyframe when the next frame anchors (frames 1, 3, 5, 7). The
+    # result is the same as without it, bit for bit, also after a wrong guess: there the flows are computed again.
     propagator = AnchoredPropagator()
-    main_thread_flows = []
-    flow = propagator._flow
+    assert propagator.config.key_flow_every == 2
+    main_thread_flows, key_flows = [], []
+    flow, key_flow = propagator._flow, propagator._key_flow
     propagator._flow = lambda a, b: main_thread_flows.append(1) or flow(a, b)
+    propagator._key_flow = lambda a, b: key_flows.append(_frame_index(carphone_lab, a)) or key_flow(a, b)
     propagator.reset(Keyframe(0, carphone_lab.lum8[0], carphone_lab.ab[0].copy()))
     for t in range(1, 9):
         propagator.prefetch(carphone_lab.lum8[0] if t == 4 else carphone_lab.lum8[t + 1])  # frame 5 is not the one
@@ -139,6 +141,12 @@ def test_the_next_frame_given_ahead_changes_nothing(carphone_lab, results):
         np.testing.assert_array_equal(step.ab, results["anchored"][0][t].ab)
         np.testing.assert_array_equal(step.confidence, results["anchored"][0][t].confidence)
     assert len(main_thread_flows) == 2  # frame 1 (nothing announced) and frame 5 (announced wrongly)
+    # 0: the wrong guess for frame 5, computed during step 4 and not used; 9: announced by the last step
+    assert key_flows == [1, 3, 0, 5, 7, 9]
+
+
+def _frame_index(clip, lum8: np.ndarray) -> int:
+    return next(i for i, frame in enumerate(clip.lum8) if np.array_equal(frame, lum8))
 
 
 def test_reset_starts_over(carphone_lab, run_propagator):
