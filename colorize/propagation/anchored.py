@@ -11,12 +11,11 @@ Per frame t:
    keyframe); on every ``key_flow_every``-th frame, flow t→keyframe (computed on a second thread) gives a *direct*
    map. Given the next frame (``prefetch(upcoming)``, as the video driver does), its flow to this one is computed on
    a third thread while this step runs, and its flow to the keyframe on the second if it anchors (the same result;
-   faster end to end: benchmarks/README.md). Per region (errors over (2
-   ``region_radius`` + 1)² windows) the direct map replaces the composed one where its sampled keyframe luminance
-   matches frame t's structure better by ``anchor_margin``. The keyframe's chroma is sampled once through the chosen
-   map; its confidence comes from the patch error (``key_scale``) and falls to 0 where the map folds or collapses
-   (area ratio below ``fold_below``, where flat luminance matches by chance). Both flows are DIS with
-   ``flow_preset``. Why: sampled once through a re-anchored map, the keyframe's chroma neither blurs (as re-warping
+   faster end to end: benchmarks/README.md). Per region (errors over (2 ``region_radius`` + 1)² windows) the direct
+   map replaces the composed one where its sampled keyframe luminance matches frame t's structure better by
+   ``anchor_margin``. The keyframe's chroma is sampled once through the chosen map; its confidence comes from the
+   patch error (``key_scale``) and falls to 0 where the map folds or collapses (area ratio below ``fold_below``,
+   where flat luminance matches by chance). Both flows are DIS with ``flow_preset``. Why: sampled once through a re-anchored map, the keyframe's chroma neither blurs (as re-warping
    the previous output every frame does) nor drifts far.
 2. Chained fallback. The previous output, warped by flow t→t-1, gets the confidence its patch error earns
    (``chain_scale``) times the share the keyframe leaves (1 - keyframe confidence) times the carried confidence to
