@@ -15,8 +15,9 @@ Per frame t:
    map replaces the composed one where its sampled keyframe luminance matches frame t's structure better by
    ``anchor_margin``. The keyframe's chroma is sampled once through the chosen map; its confidence comes from the
    patch error (``key_scale``) and falls to 0 where the map folds or collapses (area ratio below ``fold_below``,
-   where flat luminance matches by chance). Both flows are DIS with ``flow_preset``. Why: sampled once through a re-anchored map, the keyframe's chroma neither blurs (as re-warping
-   the previous output every frame does) nor drifts far.
+   where flat luminance matches by chance). Both flows are DIS with ``flow_preset``. Why: sampled once through a
+   re-anchored map, the keyframe's chroma neither blurs (as re-warping the previous output every frame does) nor
+   drifts far.
 2. Chained fallback. The previous output, warped by flow t→t-1, gets the confidence its patch error earns
    (``chain_scale``) times the share the keyframe leaves (1 - keyframe confidence) times the carried confidence to
    the power ``chain_decay``; the chroma is the confidence-weighted mean of the two. Why (the decay): a color
