@@ -112,8 +112,8 @@ class AnchoredPropagator(ChromaPropagator):
         self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
         self._next_flow = DISFlow(flow_config)  # and this one on a third
         self._prefetched = None  # the frame after the next step's, given by prefetch
-        self._upcoming = None  # (that frame's lum8, the future of its flow to the current frame)
-        self._upcoming_key = None  # (that frame's lum8, the future of its flow to the keyframe), if it anchors
+        # (that frame's lum8, the futures of its flows to the current frame and, if it anchors, to the keyframe)
+        self._ahead = None
         cfg = self.config
         self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
 
@@ -127,7 +127,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._coords = self._grid
         self._smooth_radius = max(1, round(self.config.smooth_radius * max(height, width) / 640))
         self._steps = 0
-        self._prefetched = self._upcoming = self._upcoming_key = None
+        self._prefetched = self._ahead = None
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
@@ -143,13 +143,19 @@ class AnchoredPropagator(ChromaPropagator):
         lum = structure(lum8.astype(np.float32))
         anchor_now = self._steps % cfg.key_flow_every == 0  # frames 1, 1 + k, 1 + 2k, ... after the keyframe
         self._steps += 1
-        pending = self._flow_to_key(lum8) if anchor_now else None
-        to_previous = self._flow_to_previous(lum8) + self._grid  # absolute coordinates in the previous frame
+        previous_ahead, key_ahead = self._flows_ahead(lum8)
+        if anchor_now and key_ahead is None:  # the flow to the keyframe, on its own thread
+            key_ahead = _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8)
+        pending = key_ahead if anchor_now else None
+        flow = previous_ahead.result() if previous_ahead is not None else self._flow(lum8, self._lum8)
+        to_previous = flow + self._grid  # absolute coordinates in the previous frame
         upcoming, self._prefetched = self._prefetched, None
         if upcoming is not None:  # the next step's flows, on other threads while this step runs
-            self._upcoming = (upcoming, _NEXT_FLOW_THREAD.get().submit(self._next_flow, upcoming, lum8))
-            if self._steps % cfg.key_flow_every == 0:  # and the next step anchors: its flow to the keyframe too
-                self._upcoming_key = (upcoming, _FLOW_THREAD.get().submit(self._key_flow, upcoming, self._key.lum8))
+            to_previous_next = _NEXT_FLOW_THREAD.get().submit(self._next_flow, upcoming, lum8)
+            to_key_next = None
+            if self._steps % cfg.key_flow_every == 0:  # the next step anchors: its flow to the keyframe too
+                to_key_next = _FLOW_THREAD.get().submit(self._key_flow, upcoming, self._key.lum8)
+            self._ahead = (upcoming, to_previous_next, to_key_next)
 
         # 1. Composed and direct maps into the keyframe; pick per region by structural match.
         # Three remaps rather than one of the stacked state: the arithmetic below on strided channel views of a
@@ -200,7 +206,8 @@ class AnchoredPropagator(ChromaPropagator):
         if weight is not None:
             # OpenCV's smoother rounds differently while another thread runs DIS: the flows ahead finish first, so
             # reruns give identical output.
-            futures.wait([ahead[1] for ahead in (self._upcoming, self._upcoming_key) if ahead is not None])
+            if self._ahead is not None:
+                futures.wait([flow for flow in self._ahead[1:] if flow is not None])
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab
         if cfg.arbitrate:  # 4. copy or chain where their carried luminance explains the region better
@@ -225,19 +232,13 @@ class AnchoredPropagator(ChromaPropagator):
             ab = np.add(smooth, detail, out=smooth)
         return PropagationStep(ab, total)
 
-    def _flow_to_key(self, lum8: np.ndarray) -> futures.Future:
-        """The future of the flow from ``lum8`` to the keyframe: the one started ahead if it was for this frame."""
-        upcoming, self._upcoming_key = self._upcoming_key, None
-        if upcoming is not None and np.array_equal(upcoming[0], lum8):
-            return upcoming[1]
-        return _FLOW_THREAD.get().submit(self._key_flow, lum8, self._key.lum8)
-
-    def _flow_to_previous(self, lum8: np.ndarray) -> np.ndarray:
-        """Flow from ``lum8`` to the previous frame: the one computed ahead if it was for this frame."""
-        upcoming, self._upcoming = self._upcoming, None
-        if upcoming is not None and np.array_equal(upcoming[0], lum8):
-            return upcoming[1].result()
-        return self._flow(lum8, self._lum8)
+    def _flows_ahead(self, lum8: np.ndarray) -> tuple[futures.Future | None, futures.Future | None]:
+        """The futures of ``lum8``'s flows to the previous frame and to the keyframe, started during the step before
+        if that step was told of this frame (``prefetch``); None for each not started."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None or not np.array_equal(ahead[0], lum8):
+            return None, None
+        return ahead[1], ahead[2]
 
     def _hole_weight(self, total: np.ndarray, chain_error: np.ndarray, lum: Structure,
                      texture: np.ndarray | None = None) -> np.ndarray | None:
