@@ -120,11 +120,11 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
 
     # 2. Colorize, stabilize, score and write.
     started = time.perf_counter()
+    open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
+    # The loop's frames are decoded on a thread, a few ahead (closed, with its file, whatever happens).
     with atomic_dir(job.output_dir, job.overwrite, adopt, keep_on_interrupt=resumes.resumable) as tmp, \
-            scratch_dir(job.output_dir) as scratch, contextlib.ExitStack() as readers:
-        open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
-        # The loop's frames are decoded on a thread, a few ahead (closed, with its file, whatever happens).
-        decoded = readers.enter_context(contextlib.closing(read_ahead(open_frames(), name="colorize-decode")))
+            scratch_dir(job.output_dir) as scratch, \
+            contextlib.closing(read_ahead(open_frames(), name="colorize-decode")) as decoded:
         plan, propagation = resumes.ResumePlan(), None
         stabilizer = TemporalStabilizer(settings.stabilizer) if settings.stabilizer is not None else None
         if propagating:
