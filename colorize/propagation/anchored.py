@@ -204,10 +204,6 @@ class AnchoredPropagator(ChromaPropagator):
         ab += chain_ab
         weight = self._hole_weight(total, chain_error, lum, texture) if cfg.fill else None
         if weight is not None:
-            # OpenCV's smoother rounds differently while another thread runs DIS: the flows ahead finish first, so
-            # reruns give identical output.
-            if self._ahead is not None:
-                futures.wait([flow for flow in self._ahead[1:] if flow is not None])
             ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab
         if cfg.arbitrate:  # 4. copy or chain where their carried luminance explains the region better

@@ -32,13 +32,45 @@ def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda
     flat_ab[unsure] = w * kept  # ab becomes w · ab (w is 1 elsewhere); restored below
     height, width = lum8.shape
     size = working_size(height, width, max_side)
-    weighted, weight_sum = ab, weight
+    sums = np.dstack([ab, weight])  # (w · a, w · b, w): spread together
     if size != (height, width):
-        weighted, weight_sum, lum8 = (cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA)
-                                      for image in (ab, weight, lum8))
-    smoother = ximgproc().createFastGlobalSmootherFilter(lum8, lambda_, sigma_color)
-    fill = smoother.filter(weighted) / np.maximum(smoother.filter(weight_sum), 1e-4)[..., None]
+        sums, lum8 = (cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA) for image in (sums, lum8))
+    spread = smooth_globally(sums, lum8, lambda_, sigma_color)
+    fill = spread[..., :2] / np.maximum(spread[..., 2], 1e-4)[..., None]
     if size != (height, width):
         fill = cv2.resize(fill, (width, height), interpolation=cv2.INTER_LINEAR)
     flat_ab[unsure] = w * kept + (1.0 - w) * fill.reshape(-1, 2)[unsure]
     return ab
+
+
+def smooth_globally(image: np.ndarray, guide: np.ndarray, lambda_: float, sigma_color: float) -> np.ndarray:
+    """OpenCV's fast global smoother of ``image`` (H, W, C) float32 under the (H, W) uint8 ``guide``, giving the same
+    values whatever other threads do.
+
+    OpenCV splits the rows (columns) into one stripe per thread and solves them 4 at a time with vector
+    instructions, the rest one by one, which rounds differently. A call made while another thread is inside an OpenCV
+    parallel loop runs all its stripes as one, so which rows are left over, and the last digits of the result,
+    changed with the timing of other threads (a resumed run differed from an uninterrupted one). Here the image is
+    padded to a size whose stripes are multiples of 4 rows (columns), however they are grouped, so every row is
+    solved the same way. The padding is cut off from the image: zeros, under a guide at the far end of the uint8
+    range from the edge it borders (a smoothing weight under 1e-7 across it at ``sigma_color`` 8).
+    """
+    height, width = guide.shape
+    stripes = cv2.getNumThreads()  # the smoother's stripe count, read when it is created
+    bottom, right = _aligned(height, stripes) - height, _aligned(width, stripes) - width
+    if bottom or right:
+        guide = cv2.copyMakeBorder(guide, 0, bottom, 0, right, cv2.BORDER_REPLICATE)
+        guide[height:] = np.where(guide[height - 1] < 128, 255, 0)
+        guide[:, width:] = np.where(guide[:, width - 1:width] < 128, 255, 0)
+        image = cv2.copyMakeBorder(image, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=0)
+    smoother = ximgproc().createFastGlobalSmootherFilter(guide, lambda_, sigma_color)
+    return smoother.filter(image)[:height, :width]
+
+
+def _aligned(size: int, stripes: int) -> int:
+    """The least length >= ``size`` that is a multiple of 4 and splits into ``stripes`` stripes of ceil(length /
+    stripes) rows, a multiple of 4 too (the last stripe may be shorter, by a multiple of 4)."""
+    length = -(-size // 4) * 4
+    while -(-length // stripes) % 4:
+        length += 4
+    return length
