@@ -30,13 +30,15 @@ class Arbiter:
         self._chain = np.dstack([key_ab, key_lum]).astype(np.float32)
 
     def step(self, lum: Structure, key: Structure, key_ab: np.ndarray, to_previous: np.ndarray,
-             ab: np.ndarray, explained: np.ndarray, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+             ab: np.ndarray, explained: np.ndarray, keep: np.ndarray | None = None,
+             keep_above: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The arbitrated (H, W, 2) chroma and the (H, W) luminance it carries.
 
         ``lum``: the frame's structure; ``key``: the keyframe's; ``key_ab``: the keyframe's chroma (what copying
         gives); ``to_previous``: absolute coordinates (H, W, 2) in the previous frame; ``ab`` and ``explained``: the
         anchored output and the luminance it carries; ``keep``: (H, W) bool, pixels whose anchored output stays
-        (the hole fill's: their chroma comes from their neighbours, not with ``explained``).
+        (the hole fill's: their chroma comes from their neighbours, not with ``explained``); ``keep_above``: (H, W)
+        float32, where given, ``keep`` pixels still go to a candidate whose region error is under it there.
         """
         chain = cv2.remap(self._chain, to_previous, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._chain = chain
@@ -49,7 +51,7 @@ class Arbiter:
             error = self._region_error(lum, source)
             better = error < best
             if keep is not None:
-                better &= ~keep
+                better &= ~keep if keep_above is None else ~keep | (error < keep_above)
             np.minimum(best, error, out=best)
             wins.append((better.view(np.uint8), source_ab, source_lum))
         if not any(mask.any() for mask, _, _ in wins):

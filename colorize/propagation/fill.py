@@ -15,31 +15,33 @@ from colorize.utils.opencv import ximgproc
 
 def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda_: float = 200.0,
                     sigma_color: float = 8.0, max_side: int | None = None) -> np.ndarray:
-    """Blend ``ab`` (H, W, 2) with its edge-aware spread by confidence ``weight`` (H, W) in [0, 1].
+    """Blend ``ab`` (H, W, C), chroma and whatever travels with it, with its edge-aware spread by confidence
+    ``weight`` (H, W) in [0, 1].
 
     ``lum8`` is the (H, W) uint8 luminance guide; ``lambda_`` sets the smoothing reach and
     ``sigma_color`` (in uint8 luminance levels) how strongly luminance edges stop it; ``max_side``: the spread is
     computed at this longer side (px) and upsampled bilinearly (None: at full size).
-    Returns (H, W, 2) float32: ``w · ab + (1 - w) · fill`` (exactly ``ab`` where ``w`` is 1).
+    Returns (H, W, C) float32: ``w · ab + (1 - w) · fill`` (exactly ``ab`` where ``w`` is 1).
     """
     ab = np.array(ab, np.float32)  # a copy: the input is never modified
     weight = weight.astype(np.float32, copy=False)
     unsure = np.flatnonzero(weight < 1.0)
     if not unsure.size:
         return ab
-    flat_ab, w = ab.reshape(-1, 2), weight.reshape(-1)[unsure, None]
+    channels = ab.shape[-1]
+    flat_ab, w = ab.reshape(-1, channels), weight.reshape(-1)[unsure, None]
     kept = flat_ab[unsure]
     flat_ab[unsure] = w * kept  # ab becomes w · ab (w is 1 elsewhere); restored below
     height, width = lum8.shape
     size = working_size(height, width, max_side)
-    sums = np.dstack([ab, weight])  # (w · a, w · b, w): spread together
+    sums = np.dstack([ab, weight])  # (w · a, w · b, ..., w): spread together
     if size != (height, width):
         sums, lum8 = (cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA) for image in (sums, lum8))
     spread = smooth_globally(sums, lum8, lambda_, sigma_color)
-    fill = spread[..., :2] / np.maximum(spread[..., 2], 1e-4)[..., None]
+    fill = spread[..., :channels] / np.maximum(spread[..., channels], 1e-4)[..., None]
     if size != (height, width):
         fill = cv2.resize(fill, (width, height), interpolation=cv2.INTER_LINEAR)
-    flat_ab[unsure] = w * kept + (1.0 - w) * fill.reshape(-1, 2)[unsure]
+    flat_ab[unsure] = w * kept + (1.0 - w) * fill.reshape(-1, channels)[unsure]
     return ab
 
 

@@ -74,3 +74,19 @@ def test_the_best_of_all_candidates_wins_and_kept_pixels_stay(scene):
     np.testing.assert_allclose(carried[:, 8:], key_lum[:, 8:], atol=1e-3)
     np.testing.assert_array_equal(ab[:, :8], 0.0)  # kept: the anchored output
     np.testing.assert_array_equal(carried[:, :8], explained[:, :8])
+
+
+def test_kept_pixels_go_to_a_candidate_whose_error_is_under_keep_above(scene):
+    key_lum, key_ab, identity = scene
+    arbiter = Arbiter(margin=1.0, match_radius=3, region_radius=7)
+    arbiter.reset(key_ab, key_lum)  # static frame: the chain explains it exactly (region error 0)
+    keep = np.zeros((H, W), bool)
+    keep[:, :32] = True
+    keep_above = np.zeros((H, W), np.float32)
+    keep_above[:, 16:32] = 1.0  # the chain's error (0) is under it here: released
+    anchored_ab = np.zeros((H, W, 2), np.float32)
+    ab, carried = arbiter.step(structure(key_lum), structure(key_lum), key_ab, identity, anchored_ab,
+                               255.0 - key_lum, keep=keep, keep_above=keep_above)
+    np.testing.assert_array_equal(ab[:, :16], 0.0)  # kept: no candidate's error is under 0
+    np.testing.assert_allclose(ab[:, 16:], key_ab[:, 16:], atol=1e-4)  # released, and not kept at all
+    np.testing.assert_allclose(carried[:, 16:], key_lum[:, 16:], atol=1e-3)
