@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from colorize import __version__
 from colorize.color import resize, rgb_to_lab, working_size
 from colorize.errors import ColorizeError, InputError
 from colorize.io import VideoInfo, atomic_dir, check_output_dir, iter_frames, probe_video, scratch_dir
@@ -110,8 +111,9 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
     fingerprint = None  # what a killed run must have had to be continued; None: this run keeps no checkpoints
     if propagating and stages is None and settings.checkpoints and settings.output.save_colorized_frames \
             and settings.output.checkpoint_every:
-        fingerprint = {"input": resumes.file_identity(info.path), "frames": num_frames, **settings.record,
-                       "model": colorizer.name, "propagation": dataclasses.asdict(colorizer.config),
+        # The version too: a checkpoint holds the colorizer's internal state, whose layout may change with it.
+        fingerprint = {"colorize": __version__, "input": resumes.file_identity(info.path), "frames": num_frames,
+                       **settings.record, "model": colorizer.name, "propagation": dataclasses.asdict(colorizer.config),
                        "temporal": _asdict(settings.stabilizer),
                        "keyframes": {index: resumes.image_digest(image) for index, image in images.items()},
                        "ground_truth": None if job.truth is None else resumes.file_identity(job.truth)}

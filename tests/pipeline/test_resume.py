@@ -155,6 +155,22 @@ def test_other_settings_start_over_and_resume_true_needs_a_partial(tmp_path, ref
     assert any("removed 1 stale leftover(s) of killed runs" in message for message in caplog.messages)
 
 
+def test_a_run_killed_under_another_version_starts_over(tmp_path, monkeypatch, reference):
+    """A checkpoint holds the propagator's internal state, whose layout may change between versions: the version is
+    part of the fingerprint, so the partial of another version is not continued (and is cleared as stale)."""
+    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
+    monkeypatch.setattr(pipeline_module, "__version__", "0.0.1")
+    _count_frames(monkeypatch, interrupt_at=9, checkpoint=(tmp_path / f".out.partial-{os.getpid()}", 8))
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
+            sample_video("bikes"), reference=reference, max_frames=12)
+    assert resume.load(interrupted.value.kept_partial)[0] == 8
+    monkeypatch.undo()  # this version again, and frames counted no more
+    pipeline = VideoColorizationPipeline(tmp_path / "out", config=config)
+    pipeline.process_video(sample_video("bikes"), reference=reference, max_frames=12)
+    assert pipeline.last_report["resumed_from_frame"] == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 @pytest.mark.parametrize("method", ["anchored", "chain"])
 def test_snapshot_restores_the_propagation_state(bikes_frames, method):
     lum8 = [np.ascontiguousarray(frame[::4, ::4, 1]) for frame in bikes_frames[:40]]
