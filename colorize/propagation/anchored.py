@@ -98,8 +98,8 @@ class AnchoredConfig:
     arbitrate_margin: float = 0.5  # a baseline must beat the anchored region error by this (uint8 levels)
     arbitrate_carry: bool = True  # the arbitrated chroma is what the next frame's chained fallback starts from
     arbitrate_copy: bool = False  # copying as a candidate too (chaining always is)
-    # Hole-filled pixels may be arbitrated too (the fill carrying the luminance of the pixels it drew on), but only to
-    # a candidate whose region error is under ``fill_texture`` x the region's gradient energy (no hole for it).
+    # With ``arbitrate``, hole-filled pixels may be arbitrated too (the fill carrying the luminance of the pixels it
+    # drew on), but only to a candidate whose region error is under ``fill_texture`` x the region's gradient energy.
     arbitrate_fill: bool = False
 
     def __post_init__(self) -> None:
@@ -217,8 +217,8 @@ class AnchoredPropagator(ChromaPropagator):
             explained += chain_lum
         if weight is not None:
             if cfg.arbitrate and cfg.arbitrate_fill:  # the fill carries the luminance its chroma came with
-                filled = edge_aware_fill(np.dstack([ab, explained]), weight, lum8, max_side=cfg.fill_side)
-                ab, explained = np.ascontiguousarray(filled[..., :2]), np.ascontiguousarray(filled[..., 2])
+                both = edge_aware_fill(np.dstack([ab, explained]), weight, lum8, max_side=cfg.fill_side)
+                ab, explained = np.ascontiguousarray(both[..., :2]), np.ascontiguousarray(both[..., 2])
             else:
                 ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
         state = ab

@@ -15,7 +15,7 @@ from colorize.utils.opencv import ximgproc
 
 def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda_: float = 200.0,
                     sigma_color: float = 8.0, max_side: int | None = None) -> np.ndarray:
-    """Blend ``ab`` (H, W, C), chroma and whatever travels with it, with its edge-aware spread by confidence
+    """Blend ``ab`` (H, W, C <= 3), chroma and whatever travels with it, with its edge-aware spread by confidence
     ``weight`` (H, W) in [0, 1].
 
     ``lum8`` is the (H, W) uint8 luminance guide; ``lambda_`` sets the smoothing reach and
