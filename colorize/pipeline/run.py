@@ -24,6 +24,7 @@ from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 from colorize.pipeline.resume import ResumePlan
 from colorize.utils.iterators import with_next
+from colorize.utils.stopping import deferred_stop, stop_point
 from colorize.utils.threads import BoundedJobs
 
 if TYPE_CHECKING:
@@ -75,11 +76,14 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             outputs.submit(finish, index, lum, ab, truth)  # also raises the output thread's errors here
 
     count = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-output") as output_thread, \
+    # Ctrl-C / SIGTERM are raised at the top of the loop (stop_point), not inside a lock shared with these threads.
+    with deferred_stop(), \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-output") as output_thread, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-scoring") as scoring_thread:
         outputs, scores = BoundedJobs(output_thread, OUTPUT_QUEUE), BoundedJobs(scoring_thread, OUTPUT_QUEUE)
         try:
             for index, (lum, upcoming) in enumerate(with_next(rgb_to_luminance(frame) for frame in frames)):
+                stop_point()
                 truth = next(truths) if truths is not None else None
                 count += 1
                 if index < resume.start:

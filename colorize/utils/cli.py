@@ -11,6 +11,7 @@ from collections.abc import Callable
 from colorize.errors import ColorizeError
 from colorize.utils.logging import configure_logging
 from colorize.utils.progress import set_progress
+from colorize.utils.stopping import raise_or_defer
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -53,10 +54,11 @@ def configure_verbosity(args: argparse.Namespace) -> None:
 
 
 def _stop(signum: int, frame: object) -> None:
-    """First SIGINT / SIGTERM: ignore any further one (so clean-up is not cut short) and raise in the main thread."""
+    """First SIGINT / SIGTERM: ignore any further one (so clean-up is not cut short) and raise in the main thread, at
+    once or at the running loop's next stop point (:mod:`colorize.utils.stopping`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    raise_or_defer(Terminated() if signum == signal.SIGTERM else KeyboardInterrupt())
 
 
 def run_main(work: Callable[[], object]) -> int:
