@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import colorize.pipeline.engine as pipeline_module
+import colorize.utils.cli as cli_module
 from colorize.cli import main
 from colorize.data import sample_video
 from colorize.errors import InputError
@@ -24,6 +25,7 @@ from colorize.io import iter_frames, read_image, write_png
 from colorize.pipeline import VideoColorizationPipeline, resume
 from colorize.pipeline.config import OutputConfig
 from colorize.propagation import ForwardPropagation, PropagationConfig, Reference, propagate_chroma
+from colorize.utils.cli import Terminated
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMES = 80  # bikes: cuts at 30 and 76 (pseudo-keyframes from the prior there)
@@ -185,3 +187,34 @@ def test_snapshot_restores_the_propagation_state(bikes_frames, method):
     for frame in lum8[33:]:
         assert np.array_equal(first(frame).ab, second(frame).ab)
     assert second.cuts == first.cuts == [30]
+
+
+def test_a_signal_during_a_frame_stops_before_the_next_one(tmp_path, monkeypatch, reference):
+    """The CLI's SIGTERM handler, fired in the middle of frame 9's chroma: that frame finishes (nothing is raised
+    inside it, where a lock may be held), the run stops before frame 10 and keeps its partial to resume."""
+    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
+    partial, calls, done = tmp_path / f".out.partial-{os.getpid()}", [], []
+
+    def signalled(*args):
+        calls.append(1)
+        if len(calls) == 9:
+            deadline = time.monotonic() + 30  # once the output thread has saved the checkpoint after 8 frames
+            while (resume.load(partial) or (0, 0))[0] < 8:
+                assert time.monotonic() < deadline, f"no checkpoint of 8 frames in {partial}"
+                time.sleep(0.01)
+            cli_module._stop(signal.SIGTERM, None)  # what the signal does, here at a known point
+        ab = propagate_chroma(*args)
+        done.append(1)
+        return ab
+
+    monkeypatch.setattr(pipeline_module, "propagate_chroma", signalled)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(Terminated) as stopped:
+            VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
+                sample_video("bikes"), reference=reference, max_frames=40)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    assert len(calls) == len(done) == 9  # frame 9 (the 9th call) completed, frame 10 never started
+    assert stopped.value.kept_partial == partial and resume.load(partial)[0] == 8
