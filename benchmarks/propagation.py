@@ -8,7 +8,9 @@
 (the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
 ``tuning``, report ``test``; ``fresh``, ``holdout``, ``real`` and ``next`` (camera footage) reported the rounds
 after, each once; ``unseen`` is kept for the round after that).
-``--margin`` adds each method's PSNR margin over the better of copy and chain; ``--sheet IMG`` writes each clip's
+``--margin`` adds each method's PSNR margin over the better of copy and chain (``--margin-from JSON`` takes those two
+from an earlier run's ``--json`` instead of running them again: they do not depend on the anchored settings, but
+the earlier run must be of the same code for them); ``--sheet IMG`` writes each clip's
 last frame as every method gave it, beside the input and the ground truth;
 ``--set KEY=VALUE ...`` changes the anchored method's settings for a sweep (``PropagationConfig`` keys, e.g.
 ``anchored.arbitrate=true``).
@@ -112,6 +114,9 @@ def main() -> None:
     parser.add_argument("--protocol", default="first", help="first | keyframes:K | pingpong")
     parser.add_argument("--warp-error", action="store_true", help="add warping error relative to the ground truth")
     parser.add_argument("--margin", action="store_true", help="add the margin over max(copy, chain) per clip")
+    parser.add_argument("--margin-from", metavar="JSON",
+                        help="with --margin: copy and chain from this earlier --json output (same clips, protocol, "
+                             "width and frames; the same code) instead of running them")
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--sheet", help="also write an image (.jpg or .png): a row per clip, its last frame as the "
                                         "input, each method's output with its PSNR, and the ground truth")
@@ -124,6 +129,7 @@ def main() -> None:
         print(f"anchored with {' '.join(args.set)}", flush=True)
     clips = [name for group in args.clips for name in GROUPS.get(group, (group,))]
     methods = list(dict.fromkeys(args.methods + ["copy", "chain"] * args.margin))
+    earlier = _earlier_baselines(args.margin_from, args.protocol) if args.margin and args.margin_from else {}
 
     rows, sheet = [], []
     for clip in clips:
@@ -141,12 +147,27 @@ def main() -> None:
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
         panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))] if args.sheet else []
         for method in methods:
+            if (clip, method) in earlier:  # a baseline from the earlier run, checked to be of the same frames
+                row = earlier[clip, method]
+                if row["frames"] != len(frames) or row["size"] != f"{frames[0].shape[1]}x{frames[0].shape[0]}":
+                    raise SystemExit(f"--margin-from: {clip} {method} was run on other frames ({row['frames']}, "
+                                     f"{row['size']})")
+                if args.warp_error and "warp_error_ratio" not in row:
+                    raise SystemExit(f"--margin-from: {args.margin_from} has no warping error (run without "
+                                     "--warp-error)")
+                rows.append(dict(row))
+                if method == methods[-1]:
+                    _add_margins(rows, clip)
+                print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  (earlier run)",
+                      flush=True)
+                continue
             result = run_method(frames, METHODS[method], references, unscored)
             if args.sheet:
                 last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
                 panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
             row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
-                   "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"]}
+                   "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"],
+                   "protocol": args.protocol}
             if flows is not None:
                 row["warp_error_ratio"] = float(warp_error(np.stack(result["outputs"]), flows)) / truth_warp
             if args.protocol == "photo":
@@ -159,10 +180,7 @@ def main() -> None:
                 row["first_forward"], row["last_forward"] = float(legs[0].mean()), float(legs[-2].mean())
             rows.append(row)
             if args.margin and method == methods[-1]:
-                mine = [r for r in rows if r["clip"] == clip]
-                best = max(r["psnr"] for r in mine if r["method"] in ("copy", "chain"))
-                for r in mine:
-                    r["margin"] = r["psnr"] - best
+                _add_margins(rows, clip)
             extra = "".join(f"  {key} {row[key]:.4g}" for key in EXTRAS if key in row)
             print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
                   f"{extra}", flush=True)
@@ -195,6 +213,24 @@ def main() -> None:
         if not cv2.imwrite(args.sheet, cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]):
             raise SystemExit(f"could not write {args.sheet}")
         print(f"wrote {args.sheet}")
+
+
+def _add_margins(rows: list[dict], clip: str) -> None:
+    """Each of ``clip``'s rows gets its PSNR margin over the better of its copy and chain rows."""
+    mine = [r for r in rows if r["clip"] == clip]
+    best = max(r["psnr"] for r in mine if r["method"] in ("copy", "chain"))
+    for r in mine:
+        r["margin"] = r["psnr"] - best
+
+
+def _earlier_baselines(path: str, protocol: str) -> dict[tuple[str, str], dict]:
+    """{(clip, method): row} of the copy and chain rows of an earlier ``--json`` output (its protocol must match)."""
+    with open(path) as handle:
+        rows = json.load(handle)
+    if any(row.get("protocol", protocol) != protocol for row in rows):
+        raise SystemExit(f"--margin-from: {path} was run with another protocol")
+    return {(row["clip"], row["method"]): {k: v for k, v in row.items() if k != "margin"}
+            for row in rows if row["method"] in ("copy", "chain")}
 
 
 def _fit_height(image: np.ndarray, height: int) -> np.ndarray:
