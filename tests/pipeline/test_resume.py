@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from colorize.utils.cli import Terminated
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMES = 80  # bikes: cuts at 30 and 76 (pseudo-keyframes from the prior there)
+CONFIG = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
 REFERENCE = next(iter_frames(sample_video("bikes"), max_frames=1))  # frame 0's true colors
 SETTINGS = ["--max-frames", str(FRAMES), "--max-side", "160", "--set", "output.checkpoint_every=4",
             "--set", "output.visualization=false"]
@@ -56,10 +58,11 @@ def _same_pngs(out: Path, expected: Path) -> None:
             assert np.array_equal(read_image(out / folder / name), read_image(expected / folder / name)), name
 
 
-def _count_frames(monkeypatch, interrupt_at: int | None = None, checkpoint: tuple[Path, int] | None = None
-                  ) -> list[int]:
-    """Count the frames the engine colorizes (from now on, in the returned list); Ctrl-C at frame ``interrupt_at``,
-    once ``checkpoint`` = (partial folder, frames taken) is on disk (the output thread saves it a little later)."""
+def _count_frames(monkeypatch, interrupt_at: int | None = None, checkpoint: tuple[Path, int] | None = None,
+                  interrupt: Callable[[], None] | None = None) -> list[int]:
+    """Count the frames the engine colorizes (from now on, in the returned list); Ctrl-C at frame ``interrupt_at``
+    (or ``interrupt()``, which may return and let the frame go on), once ``checkpoint`` = (partial folder, frames
+    taken) is on disk (the output thread saves it a little later)."""
     calls = []
 
     def counted(*args):
@@ -68,7 +71,9 @@ def _count_frames(monkeypatch, interrupt_at: int | None = None, checkpoint: tupl
             while checkpoint and (resume.load(checkpoint[0]) or (0, 0))[1] < checkpoint[1]:
                 assert time.monotonic() < deadline, f"no checkpoint of {checkpoint[1]} frames in {checkpoint[0]}"
                 time.sleep(0.01)
-            raise KeyboardInterrupt
+            if interrupt is None:
+                raise KeyboardInterrupt
+            interrupt()
         calls.append(1)
         return propagate_chroma(*args)
 
@@ -105,17 +110,16 @@ def test_interrupted_run_with_a_later_keyframe_resumes_in_process(tmp_path, monk
     """Keyframes at 0 and 20 (a backward pass, recomputed on resume); Ctrl-C at frame 27 keeps the partial."""
     frames = list(iter_frames(sample_video("bikes"), max_frames=21))
     keyframes = {0: frames[0], 20: frames[20]}
-    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
-    VideoColorizationPipeline(tmp_path / "full", config=config).process_video(sample_video("bikes"),
+    VideoColorizationPipeline(tmp_path / "full", config=CONFIG).process_video(sample_video("bikes"),
                                                                               keyframes=keyframes, max_frames=FRAMES)
     calls = _count_frames(monkeypatch, interrupt_at=27, checkpoint=(tmp_path / f".out.partial-{os.getpid()}", 24))
     with pytest.raises(KeyboardInterrupt) as interrupted:
-        VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
+        VideoColorizationPipeline(tmp_path / "out", config=CONFIG).process_video(
             sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
     assert interrupted.value.kept_partial.name == f".out.partial-{os.getpid()}"
     assert resume.load(interrupted.value.kept_partial)[0] == 24
     calls = _count_frames(monkeypatch)
-    pipeline = VideoColorizationPipeline(tmp_path / "out", config=config, resume=True)
+    pipeline = VideoColorizationPipeline(tmp_path / "out", config=CONFIG, resume=True)
     pipeline.process_video(sample_video("bikes"), keyframes=keyframes, max_frames=FRAMES)
     assert pipeline.last_report["resumed_from_frame"] == 24 and len(calls) == FRAMES - 24  # frames 0-23 read back
     _same_pngs(tmp_path / "out", tmp_path / "full")
@@ -143,15 +147,14 @@ def test_stabilized_run_resumes_with_the_lookahead_it_held(tmp_path, monkeypatch
 
 
 def test_other_settings_start_over_and_resume_true_needs_a_partial(tmp_path, reference, caplog):
-    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
     stale = tmp_path / ".out.partial-999999999"  # no such process
     stale.mkdir()
     resume.start(stale, {"input": "another video"})
     resume.save(stale, 8, b"")
     with pytest.raises(InputError, match="nothing to resume in .*: no killed run into it with the same settings"):
-        VideoColorizationPipeline(tmp_path / "out", config=config, resume=True).process_video(
+        VideoColorizationPipeline(tmp_path / "out", config=CONFIG, resume=True).process_video(
             sample_video("bikes"), reference=reference, max_frames=8)
-    pipeline = VideoColorizationPipeline(tmp_path / "out", config=config)
+    pipeline = VideoColorizationPipeline(tmp_path / "out", config=CONFIG)
     pipeline.process_video(sample_video("bikes"), reference=reference, max_frames=8)
     assert pipeline.last_report["resumed_from_frame"] == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert any("removed 1 stale leftover(s) of killed runs" in message for message in caplog.messages)
@@ -160,15 +163,14 @@ def test_other_settings_start_over_and_resume_true_needs_a_partial(tmp_path, ref
 def test_a_run_killed_under_another_version_starts_over(tmp_path, monkeypatch, reference):
     """A checkpoint holds the propagator's internal state, whose layout may change between versions: the version is
     part of the fingerprint, so the partial of another version is not continued (and is cleared as stale)."""
-    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
     monkeypatch.setattr(pipeline_module, "__version__", "0.0.1")
     _count_frames(monkeypatch, interrupt_at=9, checkpoint=(tmp_path / f".out.partial-{os.getpid()}", 8))
     with pytest.raises(KeyboardInterrupt) as interrupted:
-        VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
+        VideoColorizationPipeline(tmp_path / "out", config=CONFIG).process_video(
             sample_video("bikes"), reference=reference, max_frames=12)
     assert resume.load(interrupted.value.kept_partial)[0] == 8
     monkeypatch.undo()  # this version again, and frames counted no more
-    pipeline = VideoColorizationPipeline(tmp_path / "out", config=config)
+    pipeline = VideoColorizationPipeline(tmp_path / "out", config=CONFIG)
     pipeline.process_video(sample_video("bikes"), reference=reference, max_frames=12)
     assert pipeline.last_report["resumed_from_frame"] == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -190,31 +192,18 @@ def test_snapshot_restores_the_propagation_state(bikes_frames, method):
 
 
 def test_a_signal_during_a_frame_stops_before_the_next_one(tmp_path, monkeypatch, reference):
-    """The CLI's SIGTERM handler, fired in the middle of frame 9's chroma: that frame finishes (nothing is raised
-    inside it, where a lock may be held), the run stops before frame 10 and keeps its partial to resume."""
-    config = {"propagation": {"max_side": 160}, "output": {"checkpoint_every": 4, "visualization": False}}
-    partial, calls, done = tmp_path / f".out.partial-{os.getpid()}", [], []
-
-    def signalled(*args):
-        calls.append(1)
-        if len(calls) == 9:
-            deadline = time.monotonic() + 30  # once the output thread has saved the checkpoint after 8 frames
-            while (resume.load(partial) or (0, 0))[0] < 8:
-                assert time.monotonic() < deadline, f"no checkpoint of 8 frames in {partial}"
-                time.sleep(0.01)
-            cli_module._stop(signal.SIGTERM, None)  # what the signal does, here at a known point
-        ab = propagate_chroma(*args)
-        done.append(1)
-        return ab
-
-    monkeypatch.setattr(pipeline_module, "propagate_chroma", signalled)
+    """The CLI's SIGTERM handler, fired as frame 9's chroma starts: that frame goes on (nothing is raised inside it,
+    where a lock may be held), the run stops before frame 10 and keeps its partial to resume."""
+    partial = tmp_path / f".out.partial-{os.getpid()}"
+    calls = _count_frames(monkeypatch, interrupt_at=8, checkpoint=(partial, 8),
+                          interrupt=lambda: cli_module._stop(signal.SIGTERM, None))
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with pytest.raises(Terminated) as stopped:
-            VideoColorizationPipeline(tmp_path / "out", config=config).process_video(
+            VideoColorizationPipeline(tmp_path / "out", config=CONFIG).process_video(
                 sample_video("bikes"), reference=reference, max_frames=40)
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-    assert len(calls) == len(done) == 9  # frame 9 (the 9th call) completed, frame 10 never started
+    assert len(calls) == 9  # frame 9 went on past the signal (raised there, it would count 8); frame 10 never started
     assert stopped.value.kept_partial == partial and resume.load(partial)[0] == 8
