@@ -147,43 +147,33 @@ def main() -> None:
         truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
         panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))] if args.sheet else []
         for method in methods:
-            if (clip, method) in earlier:  # a baseline from the earlier run, checked to be of the same frames
-                row = earlier[clip, method]
-                if row["frames"] != len(frames) or row["size"] != f"{frames[0].shape[1]}x{frames[0].shape[0]}":
-                    raise SystemExit(f"--margin-from: {clip} {method} was run on other frames ({row['frames']}, "
-                                     f"{row['size']})")
-                if args.warp_error and "warp_error_ratio" not in row:
-                    raise SystemExit(f"--margin-from: {args.margin_from} has no warping error (run without "
-                                     "--warp-error)")
-                rows.append(dict(row))
-                if method == methods[-1]:
-                    _add_margins(rows, clip)
-                print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  (earlier run)",
-                      flush=True)
-                continue
-            result = run_method(frames, METHODS[method], references, unscored)
-            if args.sheet:
-                last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
-                panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
-            row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
-                   "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"],
-                   "protocol": args.protocol}
-            if flows is not None:
-                row["warp_error_ratio"] = float(warp_error(np.stack(result["outputs"]), flows)) / truth_warp
-            if args.protocol == "photo":
-                row["colorfulness"], row["cdc"] = colorfulness(result["outputs"]), cdc(result["outputs"])
-                row["gt_colorfulness"], row["gt_cdc"] = colorfulness(frames), cdc(frames)
-            if args.protocol == "pingpong":
-                legs = np.array_split(result["per_frame_psnr"], 2 * ROUND_TRIPS)  # forward, backward, forward, ...
-                row["first_trip"] = float(np.concatenate(legs[:2]).mean())
-                row["last_trip"] = float(np.concatenate(legs[-2:]).mean())
-                row["first_forward"], row["last_forward"] = float(legs[0].mean()), float(legs[-2].mean())
+            if (clip, method) in earlier:  # a baseline from the earlier run
+                row = _earlier_row(earlier[clip, method], frames, args)
+            else:
+                result = run_method(frames, METHODS[method], references, unscored)
+                if args.sheet:
+                    last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
+                    panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
+                row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
+                       "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"],
+                       "protocol": args.protocol}
+                if flows is not None:
+                    row["warp_error_ratio"] = float(warp_error(np.stack(result["outputs"]), flows)) / truth_warp
+                if args.protocol == "photo":
+                    row["colorfulness"], row["cdc"] = colorfulness(result["outputs"]), cdc(result["outputs"])
+                    row["gt_colorfulness"], row["gt_cdc"] = colorfulness(frames), cdc(frames)
+                if args.protocol == "pingpong":
+                    legs = np.array_split(result["per_frame_psnr"], 2 * ROUND_TRIPS)  # forward, backward, forward, ...
+                    row["first_trip"] = float(np.concatenate(legs[:2]).mean())
+                    row["last_trip"] = float(np.concatenate(legs[-2:]).mean())
+                    row["first_forward"], row["last_forward"] = float(legs[0].mean()), float(legs[-2].mean())
             rows.append(row)
             if args.margin and method == methods[-1]:
                 _add_margins(rows, clip)
             extra = "".join(f"  {key} {row[key]:.4g}" for key in EXTRAS if key in row)
+            earlier_run = "  (earlier run)" if (clip, method) in earlier else ""
             print(f"{clip:13s} {method:9s} PSNR {row['psnr']:6.2f}  SSIM {row['ssim']:.4f}  {row['fps']:6.1f} fps"
-                  f"{extra}", flush=True)
+                  f"{extra}{earlier_run}", flush=True)
         if args.sheet:
             sheet.append(side_by_side([(f"{clip}: {text}" if i == 0 else text, _fit_height(image, SHEET_HEIGHT))
                                        for i, (text, image) in enumerate([*panels, ("ground truth", frames[-1])])]))
@@ -221,6 +211,16 @@ def _add_margins(rows: list[dict], clip: str) -> None:
     best = max(r["psnr"] for r in mine if r["method"] in ("copy", "chain"))
     for r in mine:
         r["margin"] = r["psnr"] - best
+
+
+def _earlier_row(row: dict, frames: list[np.ndarray], args: argparse.Namespace) -> dict:
+    """A copy of an earlier run's ``row``, checked to be of these ``frames`` and to hold what ``args`` ask for."""
+    if row["frames"] != len(frames) or row["size"] != f"{frames[0].shape[1]}x{frames[0].shape[0]}":
+        raise SystemExit(f"--margin-from: {row['clip']} {row['method']} was run on other frames ({row['frames']}, "
+                         f"{row['size']})")
+    if args.warp_error and "warp_error_ratio" not in row:
+        raise SystemExit(f"--margin-from: {args.margin_from} has no warping error (run without --warp-error)")
+    return dict(row)
 
 
 def _earlier_baselines(path: str, protocol: str) -> dict[tuple[str, str], dict]:
