@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--sheet", help="also write an image (.jpg or .png): a row per clip, its last frame as the "
                                         "input, each method's output with its PSNR, and the ground truth")
-    parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--set", action="extend", nargs="+", default=[], metavar="KEY=VALUE",
                         help="change the anchored method's settings (PropagationConfig keys, "
                              "e.g. anchored.arbitrate=true)")
     args = parser.parse_args()

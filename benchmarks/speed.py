@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["640x360", "1280x720"], help="input sizes WxH")
     parser.add_argument("--max-sides", nargs="+", type=int, default=[640, 320], help="working resolutions")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--set", action="extend", nargs="+", default=[], metavar="KEY=VALUE",
                         help="also time these PropagationConfig changes (e.g. anchored.arbitrate=true), alternately")
     args = parser.parse_args()
     changes = parse_overrides(args.set)

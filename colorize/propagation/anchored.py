@@ -40,8 +40,9 @@ Per frame t:
 
 Optional (off by default): ``same_place``, the keyframe at the pixel's own position as a third map in step 1;
 ``arbitrate_fill``, step 4 for hole-filled pixels too (their fill carrying the luminance of the pixels it drew on),
-towards a candidate whose region error a non-hole's would be (+0.11 dB on average over 38 clips, but new content
-entering can take the wrong color).
+towards a candidate whose region error a non-hole's would be (uncovered background gains, new content entering
+can take the wrong color); ``fill_chroma`` below 1, the fill's chroma scaled toward neutral, a guess for content
+nothing explains (objects entering gain, uncovered background loses).
 Measurements behind each step and setting: benchmarks/README.md ("History of `propagation.py`").
 """
 
@@ -81,6 +82,7 @@ class AnchoredConfig:
     fill_below: float = 3e-4  # total confidence under which a pixel's chroma is (partly) replaced by the fill
     fill_side: int = 160  # the fill's spread is computed at this longer side (px) and upsampled
     fill_texture: float = 1.5  # no hole where the chain error is under this multiple of the local gradient energy
+    fill_chroma: float = 1.0  # the fill's chroma is scaled by this (toward neutral): a guess for content nothing explains
     smooth_radius: int = 3  # guided-filter radius (px at 640 px, scaled with the frame) where the keyframe is unsure
     smooth_eps: float = 1e-3  # guided-filter regulariser on luminance in [0, 1]
     smooth_texture: float = 1.0  # the smoothing's gate forgives patch errors up to this x the local gradient energy
@@ -217,10 +219,11 @@ class AnchoredPropagator(ChromaPropagator):
             explained += chain_lum
         if weight is not None:
             if cfg.arbitrate and cfg.arbitrate_fill:  # the fill carries the luminance its chroma came with
-                both = edge_aware_fill(np.dstack([ab, explained]), weight, lum8, max_side=cfg.fill_side)
+                both = edge_aware_fill(np.dstack([ab, explained]), weight, lum8, max_side=cfg.fill_side,
+                                       gain=(cfg.fill_chroma, cfg.fill_chroma, 1.0))
                 ab, explained = np.ascontiguousarray(both[..., :2]), np.ascontiguousarray(both[..., 2])
             else:
-                ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side)
+                ab = edge_aware_fill(ab, weight, lum8, max_side=cfg.fill_side, gain=cfg.fill_chroma)
         state = ab
         if cfg.arbitrate:  # 4. copy or chain where their carried luminance explains the region better
             filled = weight < 1.0 if weight is not None else None

@@ -14,14 +14,16 @@ from colorize.utils.opencv import ximgproc
 
 
 def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda_: float = 200.0,
-                    sigma_color: float = 8.0, max_side: int | None = None) -> np.ndarray:
+                    sigma_color: float = 8.0, max_side: int | None = None,
+                    gain: float | tuple[float, ...] = 1.0) -> np.ndarray:
     """Blend ``ab`` (H, W, C <= 3), chroma and whatever travels with it, with its edge-aware spread by confidence
     ``weight`` (H, W) in [0, 1].
 
     ``lum8`` is the (H, W) uint8 luminance guide; ``lambda_`` sets the smoothing reach and
     ``sigma_color`` (in uint8 luminance levels) how strongly luminance edges stop it; ``max_side``: the spread is
-    computed at this longer side (px) and upsampled bilinearly (None: at full size).
-    Returns (H, W, C) float32: ``w · ab + (1 - w) · fill`` (exactly ``ab`` where ``w`` is 1).
+    computed at this longer side (px) and upsampled bilinearly (None: at full size); ``gain`` scales the fill, for all
+    channels or per channel (chroma below 1: toward neutral).
+    Returns (H, W, C) float32: ``w · ab + (1 - w) · gain · fill`` (exactly ``ab`` where ``w`` is 1).
     """
     ab = np.array(ab, np.float32)  # a copy: the input is never modified
     weight = weight.astype(np.float32, copy=False)
@@ -41,6 +43,8 @@ def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda
     fill = spread[..., :channels] / np.maximum(spread[..., channels], 1e-4)[..., None]
     if size != (height, width):
         fill = cv2.resize(fill, (width, height), interpolation=cv2.INTER_LINEAR)
+    if np.any(np.asarray(gain) != 1.0):
+        fill *= np.asarray(gain, np.float32)
     flat_ab[unsure] = w * kept + (1.0 - w) * fill.reshape(-1, channels)[unsure]
     return ab
 

@@ -69,6 +69,23 @@ def test_half_weight_blends_value_and_fill():
     np.testing.assert_allclose(out[15:25, 5:15], np.broadcast_to(np.array(LEFT) / 2, (10, 10, 2)), atol=1.5)
 
 
+def test_gain_scales_only_the_fill_and_per_channel():
+    lum8, truth = _two_regions()
+    weight = np.ones(lum8.shape, np.float32)
+    weight[15:25, 5:15] = 0.0  # a hole inside the left region
+    weight[15:25, 40:50] = 0.5  # half-sure pixels inside the right one, holding 0
+    ab = truth.copy()
+    ab[15:25, 40:50] = 0.0
+    full = edge_aware_fill(ab, weight, lum8)
+    half = edge_aware_fill(ab, weight, lum8, gain=0.5)
+    np.testing.assert_allclose(half[15:25, 5:15], 0.5 * full[15:25, 5:15], rtol=1e-6)  # w = 0: gain x fill
+    np.testing.assert_allclose(half[15:25, 40:50], np.broadcast_to(np.array(RIGHT) / 4, (10, 10, 2)), atol=1.0)
+    np.testing.assert_array_equal(half[weight == 1], truth[weight == 1])
+    mixed = edge_aware_fill(ab, weight, lum8, gain=(0.0, 1.0))  # a channel each: neutral a, b as filled
+    np.testing.assert_array_equal(mixed[15:25, 5:15, 0], 0.0)
+    np.testing.assert_array_equal(mixed[..., 1], full[..., 1])
+
+
 @pytest.mark.parametrize("name", ["astronaut", "coffee", "chelsea"])
 def test_fills_holes_in_real_photos(name):
     lab = rgb_to_lab(getattr(skimage.data, name)())
