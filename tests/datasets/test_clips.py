@@ -14,6 +14,7 @@ from colorize.datasets.clips import (
     CLIPS,
     FRESH,
     HOLDOUT,
+    LATER,
     NEXT,
     REAL,
     TEST,
@@ -30,10 +31,10 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN)
+    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN, LATER)
     assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
-    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6
-    assert all(CLIPS[name].package != "moviepy" for name in REAL + NEXT + UNSEEN)  # camera footage, not the film
+    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6 and len(LATER) >= 6
+    assert all(CLIPS[name].package != "moviepy" for name in REAL + NEXT + UNSEEN + LATER)  # camera footage only
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
 
@@ -92,6 +93,22 @@ def test_fetch_a_zip_inside_an_sdist(tmp_path, video, monkeypatch):
     assert found.name == "film.mp4" and found.read_bytes() == path.read_bytes()
     assert sorted(p.name for p in found.parent.iterdir()) == ["film.mp4"]
     np.testing.assert_array_equal(next(read_clip("zipped", tmp_path, download=False)), frames[0])
+
+
+def test_an_old_sdist_keeps_its_hyphenated_name(tmp_path, video, monkeypatch):
+    # Old sdists are named as the project is (dvr-scan-1.4.1.tar.gz), not normalised like wheels (dvr_scan-...).
+    path, frames = video
+    (tmp_path / "packages").mkdir()
+    with tarfile.open(tmp_path / "packages" / "no-such-pkg-1.0.tar.gz", "w:gz") as sdist:
+        info = tarfile.TarInfo("no-such-pkg-1.0/tests/clip.mp4")
+        info.size = len(path.read_bytes())
+        sdist.addfile(info, io.BytesIO(path.read_bytes()))
+    monkeypatch.setitem(CLIPS, "old", RegistryClip("no-such-pkg", "1.0", "no-such-pkg-1.0/tests/clip.mp4", sdist=True))
+    np.testing.assert_array_equal(next(read_clip("old", tmp_path, download=False)), frames[0])
+    monkeypatch.setitem(CLIPS, "newer", RegistryClip("no-such-pkg", "1.0.1", "no-such-pkg-1.0.1/tests/clip.mp4",
+                                                     sdist=True))
+    with pytest.raises(ColorizeError, match="neither installed nor in"):  # another version is not taken for it
+        fetch_clip("newer", tmp_path, download=False)
 
 
 def test_two_files_of_one_name_in_a_package_are_two_clips(tmp_path, video, monkeypatch):
