@@ -5,12 +5,22 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from colorize.color import resize
+from colorize.flow import DISFlow, FlowConfig, occlusion_mask, warp
+
+_MATCH_SIDE = 160  # px: the longer side at which a detected cut is checked by flow
+
 
 @dataclass
 class SceneCutConfig:
     enabled: bool = True  # False: never cut (the naive baselines' behaviour)
     histogram_threshold: float = 0.15  # total-variation distance of 32-bin L histograms, in [0, 1]
     difference_threshold: float = 30.0  # mean absolute difference of 64-px thumbnails, uint8 levels
+    # A detected cut is vetoed where the frame still shows the previous frame's scene (a jump in framing, a flash, a
+    # light switched off): the previous frame warped onto it by DIS correlates by at least ``same_scene_ncc`` and at
+    # least ``same_scene_consistent`` of its pixels pass the forward-backward check. 0 or less: no veto.
+    same_scene_ncc: float = 0.85
+    same_scene_consistent: float = 0.3
 
 
 class SceneCutDetector:
@@ -18,15 +28,19 @@ class SceneCutDetector:
 
     A cut needs both a change of the luminance histogram and a large change of the thumbnail: the first
     alone fires on fades and exposure changes, the second alone on fast motion. On the bundled clips the
-    cuts of ``bikes`` give thumbnail differences of 48-86 levels and motion at most 21.
+    cuts of ``bikes`` give thumbnail differences of 48-86 levels and motion at most 21. Both together still fire
+    where one shot jumps (fast action camera, a sudden change of light), so a cut is then checked by flow
+    (:func:`scene_match`) and vetoed where the frame shows the previous frame's scene.
     """
 
     def __init__(self, config: SceneCutConfig | None = None) -> None:
         self.config = config or SceneCutConfig()
         self._previous: tuple[np.ndarray, np.ndarray] | None = None
+        self._previous_small: np.ndarray | None = None  # the last frame at ``_MATCH_SIDE``, for the flow check
+        self._flow = DISFlow(FlowConfig(preset="medium", max_side=_MATCH_SIDE))
 
     def reset(self) -> None:
-        self._previous = None
+        self._previous = self._previous_small = None
 
     def update(self, lum8: np.ndarray) -> bool:
         """``lum8``: (H, W) uint8 luminance. True when this frame differs from the last like a new shot."""
@@ -34,11 +48,37 @@ class SceneCutDetector:
             return False
         features = _features(lum8)
         previous, self._previous = self._previous, features
+        small = _downsized(lum8, _MATCH_SIDE)
+        previous_small, self._previous_small = self._previous_small, small
         if previous is None:
             return False
         histogram_distance = 0.5 * float(np.abs(features[0] - previous[0]).sum())
         difference = float(np.abs(features[1] - previous[1]).mean())
-        return histogram_distance > self.config.histogram_threshold and difference > self.config.difference_threshold
+        if histogram_distance <= self.config.histogram_threshold or difference <= self.config.difference_threshold:
+            return False
+        if self.config.same_scene_ncc <= 0 or previous_small is None:
+            return True
+        correlation, consistent = scene_match(small, previous_small, self._flow)
+        return not (correlation >= self.config.same_scene_ncc and consistent >= self.config.same_scene_consistent)
+
+
+def scene_match(lum8: np.ndarray, other: np.ndarray, flow: DISFlow) -> tuple[float, float]:
+    """How well ``other`` (H, W) uint8 explains ``lum8`` (same size) as the same scene moved: the normalised
+    cross-correlation of ``lum8`` and ``other`` warped onto it by ``flow``, in [-1, 1], and the share of pixels whose
+    forward and backward flows agree (Lai et al.'s check), in [0, 1]. Different scenes score low on both, one scene
+    moved even far high (the measured ranges: benchmarks/README.md, "False cuts")."""
+    forward, backward = flow(lum8, other), flow(other, lum8)
+    a = lum8.astype(np.float32) - lum8.mean()
+    b = warp(other.astype(np.float32), forward)
+    b -= b.mean()
+    correlation = float((a * b).sum() / max(np.sqrt(float((a * a).sum()) * float((b * b).sum())), 1e-6))
+    return correlation, 1.0 - float(occlusion_mask(forward, backward).mean())
+
+
+def _downsized(lum8: np.ndarray, side: int) -> np.ndarray:
+    height, width = lum8.shape
+    scale = min(1.0, side / max(height, width))
+    return resize(lum8, (max(8, round(height * scale)), max(8, round(width * scale))))
 
 
 def _features(lum8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

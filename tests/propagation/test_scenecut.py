@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from colorize.color import luminance_to_uint8, resize, rgb_to_luminance
+from colorize.flow import DISFlow, FlowConfig
 from colorize.propagation import SceneCutConfig, SceneCutDetector, detect_shots
-from colorize.propagation.scenecut import _features
+from colorize.propagation.scenecut import _features, scene_match
 
 
 def _lum8(frames) -> list[np.ndarray]:
@@ -80,3 +81,26 @@ def test_needs_both_histogram_and_thumbnail_change(carphone_lum8):
 def test_thresholds_are_configurable(bikes_lum8):
     # The cut at 76 has a thumbnail difference of 53 levels, the one at 30 of 86 (measured).
     assert _cuts(bikes_lum8, SceneCutConfig(difference_threshold=60.0)) == [30]
+
+
+def test_a_sudden_change_of_light_in_one_shot_is_no_cut(carphone_lum8):
+    # The light goes down to 40 % from frame 10 on: histogram and thumbnail both change like at a cut...
+    darker = [frame if t < 10 else (frame * 0.4).astype(np.uint8) for t, frame in enumerate(carphone_lum8[:20])]
+    assert _cuts(darker, SceneCutConfig(same_scene_ncc=0.0)) == [10]  # the two cheap tests alone
+    # ... but the flow check finds the previous frame's scene in it: no cut.
+    assert _cuts(darker) == []
+
+
+def test_the_flow_check_keeps_real_cuts(bikes_lum8, carphone_lum8, bikes_frames):
+    assert _cuts(bikes_lum8, SceneCutConfig(same_scene_ncc=0.0)) == _cuts(bikes_lum8) == [30, 76]
+    other = luminance_to_uint8(rgb_to_luminance(resize(bikes_frames[0], (144, 176))))
+    assert _cuts([carphone_lum8[0], carphone_lum8[1], other]) == [2]
+
+
+def test_scene_match_scores(carphone_lum8, bikes_lum8):
+    flow = DISFlow(FlowConfig(preset="medium", max_side=160))
+    same = scene_match(carphone_lum8[40], carphone_lum8[0], flow)  # one shot, 40 frames apart
+    assert same[0] > 0.9 and same[1] > 0.5
+    shot_2 = resize(bikes_lum8[30], bikes_lum8[0].shape)
+    different = scene_match(shot_2, bikes_lum8[0], flow)  # across bikes' first cut
+    assert different[0] < 0.5 and different[1] < 0.1
