@@ -159,6 +159,7 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
                   "width": info.width, "height": info.height, "fps": float(info.fps), "frames": count,
                   "keyframes": sorted(images), "scene_cuts": cuts, "device": colorizer.device,
                   "shots_without_keyframe": propagation.unkeyed_shots if propagation is not None else None,
+                  "shots_returning_to_a_keyframe": propagation.returning_shots if propagation is not None else None,
                   "temporal": _asdict(settings.stabilizer), **settings.record,
                   "timing": {"seconds": round(elapsed, 3), "fps": round(count / elapsed, 2)},
                   "quality": quality.compute() if quality is not None else None,

@@ -9,6 +9,7 @@ from colorize.color import resize
 from colorize.flow import DISFlow, FlowConfig, occlusion_mask, warp
 
 _MATCH_SIDE = 160  # px: the longer side at which a detected cut is checked by flow
+MATCH_FLOW = FlowConfig(preset="medium", max_side=_MATCH_SIDE)  # the flow of those checks
 
 
 @dataclass
@@ -37,7 +38,7 @@ class SceneCutDetector:
         self.config = config or SceneCutConfig()
         self._previous: tuple[np.ndarray, np.ndarray] | None = None
         self._previous_small: np.ndarray | None = None  # the last frame at ``_MATCH_SIDE``, for the flow check
-        self._flow = DISFlow(FlowConfig(preset="medium", max_side=_MATCH_SIDE))
+        self._flow = DISFlow(MATCH_FLOW)
 
     def reset(self) -> None:
         self._previous = self._previous_small = None
@@ -58,8 +59,20 @@ class SceneCutDetector:
             return False
         if self.config.same_scene_ncc <= 0 or previous_small is None:
             return True
-        correlation, consistent = scene_match(small, previous_small, self._flow)
-        return not (correlation >= self.config.same_scene_ncc and consistent >= self.config.same_scene_consistent)
+        return not _same_scene(small, previous_small, self.config, self._flow)
+
+
+def shows_same_scene(lum8: np.ndarray, other: np.ndarray, config: SceneCutConfig, flow: DISFlow) -> bool:
+    """Whether (H, W) uint8 ``lum8`` shows the scene of ``other`` (a frame of the same size) by :func:`scene_match`
+    at ``_MATCH_SIDE`` px and the thresholds of ``config`` (never when ``same_scene_ncc`` is 0 or less)."""
+    if config.same_scene_ncc <= 0:
+        return False
+    return _same_scene(_downsized(lum8, _MATCH_SIDE), _downsized(other, _MATCH_SIDE), config, flow)
+
+
+def _same_scene(small: np.ndarray, other_small: np.ndarray, config: SceneCutConfig, flow: DISFlow) -> bool:
+    correlation, consistent = scene_match(small, other_small, flow)
+    return correlation >= config.same_scene_ncc and consistent >= config.same_scene_consistent
 
 
 def scene_match(lum8: np.ndarray, other: np.ndarray, flow: DISFlow) -> tuple[float, float]:

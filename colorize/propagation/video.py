@@ -4,7 +4,8 @@ Frames are fed in order to :class:`ForwardPropagation`, which keeps only the cur
 not grow with the video. Frames that have a keyframe *later* in their shot also get a backward pass
 (:func:`propagate_backward`, over luminance kept in a disk-backed array), and the two directions are
 blended by confidence and temporal distance. No color crosses a scene cut: a shot without any keyframe
-gets a pseudo-keyframe on its first frame from the global color prior of the nearest keyframe.
+continues from a reference keyframe whose scene its first frame shows again (shot / reverse shot, a passer-by who
+filled the frame), else gets a pseudo-keyframe on its first frame from the global color prior of the nearest keyframe.
 
 With camera ``views`` (frame index -> :class:`~colorize.geometry.CameraView` at the working size, e.g. from ViPE
 or a depth folder) every pass uses :class:`~colorize.propagation.ReprojectionPropagator` around the configured flow
@@ -20,7 +21,7 @@ import numpy as np
 
 from colorize.choices import METHODS
 from colorize.color.upsample import UPSAMPLING
-from colorize.flow import FlowConfig
+from colorize.flow import DISFlow, FlowConfig
 from colorize.geometry.camera import CameraView
 from colorize.io import scratch_array
 from colorize.propagation.anchored import AnchoredConfig, AnchoredPropagator
@@ -28,10 +29,11 @@ from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationSte
 from colorize.propagation.baselines import ChainPropagator, CopyPropagator, GrayPropagator
 from colorize.propagation.keyframes import Reference, make_keyframe
 from colorize.propagation.reprojection import ReprojectionConfig, ReprojectionPropagator
-from colorize.propagation.scenecut import SceneCutConfig, SceneCutDetector
+from colorize.propagation.scenecut import MATCH_FLOW, SceneCutConfig, SceneCutDetector, shows_same_scene
 
 logger = logging.getLogger(__name__)
 WARNED_SHOTS = 3  # shots without a keyframe logged one by one; later ones only counted (a film has thousands)
+SCENE_CANDIDATES = 3  # reference keyframes, nearest first, that a shot without a keyframe is compared with
 
 
 @dataclass
@@ -144,6 +146,9 @@ class ForwardPropagation:
         self._last_key = 0
         self.cuts: list[int] = []
         self.unkeyed_shots = 0  # shots that started with no keyframe in them (colored from a global prior)
+        self.returning_shots = 0  # shots with no keyframe that showed a reference keyframe's scene again
+        self._scenes: dict[int, Keyframe] = {}  # the references' keyframes, kept for shots that return to them
+        self._scene_flow = DISFlow(MATCH_FLOW)
 
     def __call__(self, lum8: np.ndarray, upcoming: np.ndarray | None = None) -> PropagationStep:
         """The next frame's chroma; ``upcoming``: the frame after it, where known (the propagator starts on it early;
@@ -177,10 +182,14 @@ class ForwardPropagation:
             return self.backward[t]
         if forward is not None:
             return forward
-        # A new shot with no keyframe anywhere in it: never carry colors over the cut.
-        keyframe = self._prior_keyframe(t, lum8)
+        # A new shot with no keyframe anywhere in it: never carry colors over the cut, but one that shows a
+        # reference keyframe's scene again continues from that keyframe.
         self._active, self._last_key = True, t
-        return self._propagator.reset(keyframe)
+        seen = self._seen_keyframe(t, lum8)
+        if seen is not None:
+            self._propagator.reset(seen)
+            return self._propagator.step(lum8)
+        return self._propagator.reset(self._prior_keyframe(t, lum8))
 
     def _starts_shot(self, t: int, lum8: np.ndarray) -> bool:
         if self._shot_starts is not None:
@@ -191,8 +200,18 @@ class ForwardPropagation:
         if t in self.keyframes:
             return self.keyframes[t]
         if t in self.references:
-            self.keyframes[t] = make_keyframe(t, lum8, self.references[t])
+            self.keyframes[t] = self._scenes[t] = make_keyframe(t, lum8, self.references[t])
             return self.keyframes[t]
+        return None
+
+    def _seen_keyframe(self, t: int, lum8: np.ndarray) -> Keyframe | None:
+        """The reference keyframe (of the ``SCENE_CANDIDATES`` nearest to ``t``) whose scene frame ``t`` shows."""
+        for index in sorted(self._scenes, key=lambda k: abs(k - t))[:SCENE_CANDIDATES]:
+            if shows_same_scene(lum8, self._scenes[index].lum8, self.config.scene_cut, self._scene_flow):
+                self.returning_shots += 1
+                logger.info("frame %d starts a shot that shows the keyframe at frame %d again: colors carried from it",
+                            t, index)
+                return self._scenes[index]
         return None
 
     def _next_keyframe(self, t: int) -> int:

@@ -112,17 +112,37 @@ def test_no_color_crosses_a_cut(two_shots, colorize_caplog):
 def test_shots_without_keyframe_are_warned_a_few_times_then_counted(two_shots, colorize_caplog):
     # A film has thousands of shots: a warning per shot would bury everything else in the log.
     frames, lum8 = two_shots
-    blocks = [lum8[:3], lum8[CUT:CUT + 3]] * 5  # two shots alternating: 9 cuts, none with a keyframe
-    starts = list(range(0, 30, 3))
+    blocks = [lum8[CUT:CUT + 3], lum8[CUT + 3:CUT + 6]] * 5  # ten shots of bikes, none with a keyframe
+    starts = list(range(3, 33, 3))
     propagation = ForwardPropagation(PropagationConfig(), {0: Reference.from_rgb(frames[0], SIZE)}, shot_starts=starts)
-    for frame in np.concatenate(blocks):
+    for frame in np.concatenate([lum8[:3], *blocks]):
         propagation(frame)
     warnings = list(dict.fromkeys(  # in order, once each (the fixture may see a record twice)
         record.getMessage() for record in colorize_caplog.records
         if record.levelno == logging.WARNING and "starts a shot with no keyframe" in record.getMessage()))
-    assert propagation.unkeyed_shots == 9
+    assert propagation.unkeyed_shots == 10 and propagation.returning_shots == 0
     assert len(warnings) == WARNED_SHOTS
     assert "further such shots are counted" in warnings[-1]
+
+
+def test_a_shot_that_returns_to_the_keyframe_scene_continues_from_it(two_shots, carphone_frames):
+    # Shot / reverse shot: carphone (keyframe 0), bikes, carphone again. The return shows the keyframe's scene, so
+    # its colors are carried from the keyframe instead of a global prior.
+    frames, lum8 = two_shots
+    back = carphone_frames[CUT:2 * CUT]
+    sequence = np.concatenate([lum8, _lum8(back)])
+    reference = {0: Reference.from_rgb(frames[0], SIZE)}
+    config = PropagationConfig()
+    propagation, steps = _forward(sequence, reference, config)
+    assert propagation.cuts == [CUT, 2 * CUT]
+    assert propagation.unkeyed_shots == 1 and propagation.returning_shots == 1
+    no_return = PropagationConfig(scene_cut=SceneCutConfig(same_scene_ncc=0.0))
+    prior, steps_prior = _forward(sequence, reference, no_return)
+    assert prior.unkeyed_shots == 2 and prior.returning_shots == 0
+    lum = [rgb_to_lab(frame)[..., 0] for frame in back]
+    carried = np.mean([_psnr(t, compose_lab(l, s.ab)) for t, l, s in zip(back, lum, steps[2 * CUT:])])
+    from_prior = np.mean([_psnr(t, compose_lab(l, s.ab)) for t, l, s in zip(back, lum, steps_prior[2 * CUT:])])
+    assert carried > from_prior + 3.0, (carried, from_prior)
 
 
 def test_without_cut_detection_colors_do_cross(two_shots):
