@@ -23,6 +23,11 @@ _PRESETS = {
 }
 
 
+# OpenCV's DIS refuses or crashes (segmentation fault) on images with fewer rows or columns than this, depending on
+# the preset (ultrafast under 32 rows, medium under 16; measured with opencv-contrib 5.1 on sizes 8-64 x 40-1000).
+_DIS_MIN_SIDE = 32
+
+
 @dataclass
 class FlowConfig:
     preset: str = "medium"  # DIS preset: ultrafast | fast | medium (OpenCV's) | fine (see _PRESETS)
@@ -51,11 +56,20 @@ class DISFlow:
         height, width = a.shape
         scale = min(1.0, self.config.max_side / max(height, width))
         if scale == 1.0:
-            return self._dis.calc(a, b, None)
+            return self._calc(a, b)
         size = (max(8, round(width * scale)), max(8, round(height * scale)))
-        small = self._dis.calc(cv2.resize(a, size, interpolation=cv2.INTER_AREA),
-                               cv2.resize(b, size, interpolation=cv2.INTER_AREA), None)
+        small = self._calc(cv2.resize(a, size, interpolation=cv2.INTER_AREA),
+                           cv2.resize(b, size, interpolation=cv2.INTER_AREA))
         return resize_flow(small, (height, width))
+
+    def _calc(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """DIS on ``a``, ``b``; a side under ``_DIS_MIN_SIDE`` is padded (edges replicated) and the flow cropped back."""
+        height, width = a.shape
+        if min(height, width) >= _DIS_MIN_SIDE:
+            return self._dis.calc(a, b, None)
+        pad = (0, max(0, _DIS_MIN_SIDE - height), 0, max(0, _DIS_MIN_SIDE - width))
+        a, b = (cv2.copyMakeBorder(image, *pad, cv2.BORDER_REPLICATE) for image in (a, b))
+        return np.ascontiguousarray(self._dis.calc(a, b, None)[:height, :width])
 
 
 def compute_flow(a: np.ndarray, b: np.ndarray, config: FlowConfig | None = None) -> np.ndarray:

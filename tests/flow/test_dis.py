@@ -38,6 +38,17 @@ def test_cardinality(shape):
     assert flow.shape == (*shape, 2) and flow.dtype == np.float32
 
 
+@pytest.mark.parametrize("preset", ["ultrafast", "medium", "fine"])
+@pytest.mark.parametrize("shape", [(8, 40), (12, 300), (24, 160), (300, 8)])
+def test_thin_images_are_padded_not_crashed(astronaut_lum8, preset, shape):
+    # OpenCV's DIS refuses some of these sizes and crashes the process (segmentation fault) on others.
+    height, width = shape
+    a = astronaut_lum8[200:200 + height, 100:100 + width]
+    b = astronaut_lum8[200 - DY:200 - DY + height, 100 - DX:100 - DX + width]
+    flow = compute_flow(a, b, FlowConfig(preset=preset))
+    assert flow.shape == (*shape, 2) and np.isfinite(flow).all()
+
+
 @pytest.mark.parametrize("a_shape, b_shape", [((32, 32), (32, 31)), ((32, 32, 3), (32, 32, 3)), ((32,), (32,))])
 def test_rejects_bad_shapes(a_shape, b_shape):
     with pytest.raises(ValueError, match="expected two \\(H, W\\) images of one size"):
