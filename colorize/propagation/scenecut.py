@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from colorize.color import resize
+from colorize.color import resize, working_size
 from colorize.flow import DISFlow, FlowConfig, occlusion_mask, warp
 
 _MATCH_SIDE = 160  # px: the longer side at which a detected cut is checked by flow
@@ -37,11 +37,11 @@ class SceneCutDetector:
     def __init__(self, config: SceneCutConfig | None = None) -> None:
         self.config = config or SceneCutConfig()
         self._previous: tuple[np.ndarray, np.ndarray] | None = None
-        self._previous_small: np.ndarray | None = None  # the last frame at ``_MATCH_SIDE``, for the flow check
+        self._previous_lum8: np.ndarray | None = None  # the last frame, for the flow check
         self._flow = DISFlow(MATCH_FLOW)
 
     def reset(self) -> None:
-        self._previous = self._previous_small = None
+        self._previous = self._previous_lum8 = None
 
     def update(self, lum8: np.ndarray) -> bool:
         """``lum8``: (H, W) uint8 luminance. True when this frame differs from the last like a new shot."""
@@ -49,17 +49,14 @@ class SceneCutDetector:
             return False
         features = _features(lum8)
         previous, self._previous = self._previous, features
-        small = _downsized(lum8, _MATCH_SIDE)
-        previous_small, self._previous_small = self._previous_small, small
+        previous_lum8, self._previous_lum8 = self._previous_lum8, lum8
         if previous is None:
             return False
         histogram_distance = 0.5 * float(np.abs(features[0] - previous[0]).sum())
         difference = float(np.abs(features[1] - previous[1]).mean())
         if histogram_distance <= self.config.histogram_threshold or difference <= self.config.difference_threshold:
             return False
-        if self.config.same_scene_ncc <= 0 or previous_small is None:
-            return True
-        return not _same_scene(small, previous_small, self.config, self._flow)
+        return not shows_same_scene(lum8, previous_lum8, self.config, self._flow)
 
 
 def shows_same_scene(lum8: np.ndarray, other: np.ndarray, config: SceneCutConfig, flow: DISFlow) -> bool:
@@ -67,11 +64,8 @@ def shows_same_scene(lum8: np.ndarray, other: np.ndarray, config: SceneCutConfig
     at ``_MATCH_SIDE`` px and the thresholds of ``config`` (never when ``same_scene_ncc`` is 0 or less)."""
     if config.same_scene_ncc <= 0:
         return False
-    return _same_scene(_downsized(lum8, _MATCH_SIDE), _downsized(other, _MATCH_SIDE), config, flow)
-
-
-def _same_scene(small: np.ndarray, other_small: np.ndarray, config: SceneCutConfig, flow: DISFlow) -> bool:
-    correlation, consistent = scene_match(small, other_small, flow)
+    size = working_size(*lum8.shape, _MATCH_SIDE)
+    correlation, consistent = scene_match(resize(lum8, size), resize(other, size), flow)
     return correlation >= config.same_scene_ncc and consistent >= config.same_scene_consistent
 
 
@@ -86,12 +80,6 @@ def scene_match(lum8: np.ndarray, other: np.ndarray, flow: DISFlow) -> tuple[flo
     b -= b.mean()
     correlation = float((a * b).sum() / max(np.sqrt(float((a * a).sum()) * float((b * b).sum())), 1e-6))
     return correlation, 1.0 - float(occlusion_mask(forward, backward).mean())
-
-
-def _downsized(lum8: np.ndarray, side: int) -> np.ndarray:
-    height, width = lum8.shape
-    scale = min(1.0, side / max(height, width))
-    return resize(lum8, (max(8, round(height * scale)), max(8, round(width * scale))))
 
 
 def _features(lum8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
