@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from colorize.color import luminance_to_uint8, resize, rgb_to_luminance
-from colorize.flow import DISFlow, FlowConfig
+from colorize.flow import DISFlow
 from colorize.propagation import SceneCutConfig, SceneCutDetector, detect_shots
-from colorize.propagation.scenecut import _features, scene_match
+from colorize.propagation.scenecut import MATCH_FLOW, _features, scene_match
 
 
 def _lum8(frames) -> list[np.ndarray]:
@@ -98,7 +98,7 @@ def test_the_flow_check_keeps_real_cuts(bikes_lum8, carphone_lum8, bikes_frames)
 
 
 def test_scene_match_scores(carphone_lum8, bikes_lum8):
-    flow = DISFlow(FlowConfig(preset="medium", max_side=160))
+    flow = DISFlow(MATCH_FLOW)  # the detector's own
     same = scene_match(carphone_lum8[40], carphone_lum8[0], flow)  # one shot, 40 frames apart
     assert same[0] > 0.9 and same[1] > 0.5
     shot_2 = resize(bikes_lum8[30], bikes_lum8[0].shape)
