@@ -70,19 +70,23 @@ GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh
           "real": REAL, "next": NEXT, "unseen": UNSEEN, "later": LATER}
 
 
-def load_clip(name: str, width: int, max_frames: int | None) -> list[np.ndarray]:
-    """Frames of a bundled or registry clip, or of a video file, resized to ``width`` (aspect kept, even height),
-    (H, W, 3) uint8 RGB."""
+def load_clip(name: str, width: int, max_frames: int | None) -> np.ndarray:
+    """A bundled or registry clip, or a video file, resized to ``width`` (aspect kept, even height): (T, H, W, 3)
+    uint8 RGB. Each frame is resized as it is read, so a long full-HD clip never sits in memory at its own size
+    (doorway's 2488 frames: 15 GB)."""
     if name in SAMPLE_CLIPS:
-        frames = list(iter_frames(sample_video(name), max_frames=max_frames))
+        source = iter_frames(sample_video(name), max_frames=max_frames)
     elif name in CLIPS:
-        frames = list(read_clip(name, max_frames=max_frames))
+        source = read_clip(name, max_frames=max_frames)
     else:
-        frames = list(iter_frames(name, max_frames=max_frames))
+        source = iter_frames(name, max_frames=max_frames)
+    frames = []
+    for frame in source:
+        height = 2 * round(frame.shape[0] * width / frame.shape[1] / 2)
+        frames.append(resize(frame, (height, width)))
     if not frames:
         raise InputError(f"video has no frames: {name}")
-    height = 2 * round(frames[0].shape[0] * width / frames[0].shape[1] / 2)
-    return [resize(frame, (height, width)) for frame in frames]
+    return np.stack(frames)
 
 
 def ping_pong(frames: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
@@ -100,12 +104,12 @@ def run_method(frames: list[np.ndarray], config: PropagationConfig, references: 
     in a ping-pong).
     """
     references = {0: frames[0]} if references is None else references
-    outputs, seconds = [], 0.0
+    outputs, seconds = np.empty((len(frames), *frames[0].shape), np.uint8), 0.0  # (T, H, W, 3), stacked as made
     stream = colorize_sequence(lambda: iter(frames), references, len(frames), config)
     start = time.perf_counter()
-    for output in stream:
+    for index, output in enumerate(stream):
         seconds += time.perf_counter() - start
-        outputs.append(output)
+        outputs[index] = output
         start = time.perf_counter()
     given = {i for i, image in references.items() if image is frames[i]}
     scored = [i for i in range(len(frames)) if i not in given | set(unscored)]
@@ -114,13 +118,13 @@ def run_method(frames: list[np.ndarray], config: PropagationConfig, references: 
             "ssim": float(np.mean(per_frame_ssim)), "fps": len(frames) / seconds}
 
 
-def _scores(outputs: list[np.ndarray], frames: list[np.ndarray], scored: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _scores(outputs: np.ndarray, frames: list[np.ndarray], scored: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Per-frame PSNR and SSIM of ``outputs`` against ``frames`` at the indices ``scored``, ``SCORE_CHUNK`` frames
     stacked at a time (stacking a whole long clip twice more would double the benchmark's memory)."""
     psnrs, ssims = [], []
     for start in range(0, len(scored), SCORE_CHUNK):
         chunk = scored[start:start + SCORE_CHUNK]
-        output, truth = np.stack([outputs[i] for i in chunk]), np.stack([frames[i] for i in chunk])
+        output, truth = outputs[chunk], np.stack([frames[i] for i in chunk])
         psnrs.append(psnr(output, truth, reduction="none"))
         ssims.append(ssim(output, truth, reduction="none"))
     return np.concatenate(psnrs), np.concatenate(ssims)
@@ -159,18 +163,22 @@ def main() -> None:
 
     rows, sheet = [], []
     for clip in clips:
-        frames = load_clip(clip, args.width, args.max_frames)
+        video = load_clip(clip, args.width, args.max_frames)
+        frames = list(video)  # views: what the methods take, the reference frames recognised by identity
         unscored: set[int] = set()
         if args.protocol == "pingpong":
             frames, sources = ping_pong(frames)
+            video = np.stack(frames) if args.warp_error else None
             unscored = {i for i, source in enumerate(sources) if source == 0}  # frame 0's true colours come back
         if args.protocol == "photo":
             references = {0: frames[len(frames) // 2]}
         else:
             protocol = "first" if args.protocol == "pingpong" else args.protocol
             references = {i: frames[i] for i in ReferenceProtocol.parse(protocol).indices(len(frames))}
-        flows = compute_temporal_flows(np.stack(frames)) if args.warp_error else None
-        truth_warp = warp_error(np.stack(frames), flows) if flows is not None else None
+        flows = truth_warp = None
+        if args.warp_error:
+            flows = compute_temporal_flows(video)
+            truth_warp = warp_error(video, flows)
         panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))] if args.sheet else []
         for method in methods:
             if (clip, method) in earlier:  # a baseline from the earlier run
@@ -179,12 +187,12 @@ def main() -> None:
                 result = run_method(frames, METHODS[method], references, unscored)
                 if args.sheet:
                     last = float(psnr(result["outputs"][-1][None], frames[-1][None]))
-                    panels.append((f"{method} {last:.1f} dB", result["outputs"][-1]))
+                    panels.append((f"{method} {last:.1f} dB", result["outputs"][-1].copy()))
                 row = {"clip": clip, "frames": len(frames), "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
                        "method": method, "psnr": result["psnr"], "ssim": result["ssim"], "fps": result["fps"],
                        "protocol": args.protocol}
                 if flows is not None:
-                    row["warp_error_ratio"] = float(warp_error(np.stack(result["outputs"]), flows)) / truth_warp
+                    row["warp_error_ratio"] = float(warp_error(result["outputs"], flows)) / truth_warp
                 if args.protocol == "photo":
                     row["colorfulness"], row["cdc"] = colorfulness(result["outputs"]), cdc(result["outputs"])
                     row["gt_colorfulness"], row["gt_cdc"] = colorfulness(frames), cdc(frames)
@@ -193,6 +201,7 @@ def main() -> None:
                     row["first_trip"] = float(np.concatenate(legs[:2]).mean())
                     row["last_trip"] = float(np.concatenate(legs[-2:]).mean())
                     row["first_forward"], row["last_forward"] = float(legs[0].mean()), float(legs[-2].mean())
+                del result  # its outputs (a whole clip) before the next method makes its own
             rows.append(row)
             if args.margin and method == methods[-1]:
                 _add_margins(rows, clip)

