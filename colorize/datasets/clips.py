@@ -32,7 +32,7 @@ import av
 import numpy as np
 
 from colorize.errors import ColorizeError
-from colorize.io import atomic_file
+from colorize.io import atomic_file, upright_rgb
 
 logger = logging.getLogger(__name__)
 DEBIAN_MIRROR = os.environ.get("COLORIZE_DEBIAN_MIRROR", "http://deb.debian.org/debian")
@@ -298,7 +298,7 @@ def read_clip(name: str, cache_dir: str | os.PathLike | None = None, download: b
                 continue
             if produced >= count:
                 return
-            yield frame.to_ndarray(format="rgb24")
+            yield upright_rgb(frame)
             produced += 1
 
 

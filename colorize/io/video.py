@@ -34,7 +34,8 @@ FRAGMENTED_MP4 = {"movflags": "frag_keyframe+delay_moov+default_base_moof", "fra
 
 @dataclass(frozen=True)
 class VideoInfo:
-    """What :func:`probe_video` found. ``width``/``height`` are those of the decoded frames, in pixels."""
+    """What :func:`probe_video` found. ``width``/``height`` are those of the frames as :func:`iter_frames` gives them
+    (turned upright by the file's display rotation, see :func:`upright_rgb`), in pixels."""
 
     path: Path
     width: int
@@ -100,7 +101,8 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
         if first is None:
             raise InputError(f"video has no frames: {path}")
         num_frames = stream.frames or max(1, round(_duration(container, stream) * fps))
-        return VideoInfo(path, first.width, first.height, Fraction(fps), num_frames, bool(container.streams.audio))
+        width, height = (first.height, first.width) if _quarter_turns(first) % 2 else (first.width, first.height)
+        return VideoInfo(path, width, height, Fraction(fps), num_frames, bool(container.streams.audio))
 
 
 def iter_frames(path: str | os.PathLike, *, max_frames: int | None = None) -> Iterator[np.ndarray]:
@@ -122,8 +124,25 @@ def iter_frames(path: str | os.PathLike, *, max_frames: int | None = None) -> It
                 raise InputError(f"cannot decode {path} after frame {count}: {_reason(exc)}") from exc
             if frame is None:
                 return
-            yield frame.to_ndarray(format="rgb24")
+            yield upright_rgb(frame)
             count += 1
+
+
+def upright_rgb(frame: av.VideoFrame) -> np.ndarray:
+    """A decoded frame as (H, W, 3) uint8 RGB the way players show it: turned by the rotation of its display matrix.
+
+    Phones store portrait video as landscape frames with a rotation to show them by; ignoring it, a colorized phone
+    clip came out on its side. Output files are written upright, with no rotation of their own. (Mirroring in the
+    matrix, rare, is not applied; a rotation that is not a multiple of 90 degrees goes to the nearest one.)
+    """
+    rgb = frame.to_ndarray(format="rgb24")
+    turns = _quarter_turns(frame)
+    return np.ascontiguousarray(np.rot90(rgb, turns)) if turns else rgb
+
+
+def _quarter_turns(frame: av.VideoFrame) -> int:
+    """Counter-clockwise quarter turns, 0-3, that show ``frame`` upright (PyAV's ``rotation``, FFmpeg's convention)."""
+    return round(frame.rotation / 90) % 4
 
 
 class _AudioCopier:

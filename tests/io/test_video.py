@@ -87,6 +87,20 @@ def test_iter_frames_is_lazy_and_stops_at_max_frames(tmp_path):
     assert len(list(iter_frames(clip))) == 24
 
 
+@pytest.mark.parametrize("rotation", [90, -90, 180])
+def test_display_rotation_turns_frames_upright(tmp_path, rotation):
+    """A phone's portrait clip: landscape frames stored with a rotation to show them by. They come back as shown."""
+    stored = make_frames(n=3)  # 64 wide, 48 high, the red square at the top left
+    path = write_clip(tmp_path / "phone.mp4", stored, rotation=rotation)
+    shown = [np.rot90(frame, rotation // 90) for frame in stored]
+    frames = list(iter_frames(path))
+    info = probe_video(path)
+    assert frames[0].shape == shown[0].shape and (info.height, info.width) == shown[0].shape[:2]
+    for frame, truth in zip(frames, shown):
+        assert np.abs(frame.astype(int) - truth).mean() < 3  # H.264's loss
+        assert np.abs(frame.astype(int) - np.rot90(truth, 2)).mean() > 20  # not turned the other way
+
+
 def test_write_rejects_wrong_frame(tmp_path):
     with pytest.raises(ValueError, match=r"expected \(48, 64, 3\) uint8"):
         with VideoWriter(tmp_path / "out.mp4", Fraction(24), 64, 48) as writer:

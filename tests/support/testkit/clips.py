@@ -9,12 +9,15 @@ import numpy as np
 
 
 def write_clip(path: Path, frames: list[np.ndarray], fps: Fraction = Fraction(24), tone_hz: float | None = None,
-               tone_seconds: float = 1.5, audio_codec: str = "aac", rate: int = 44100) -> Path:
-    """Encode (H, W, 3) uint8 RGB ``frames`` with libx264, plus a mono sine tone when ``tone_hz`` is given."""
+               tone_seconds: float = 1.5, audio_codec: str = "aac", rate: int = 44100, rotation: int = 0) -> Path:
+    """Encode (H, W, 3) uint8 RGB ``frames`` with libx264, plus a mono sine tone when ``tone_hz`` is given; with
+    ``rotation`` (degrees counter-clockwise), a display matrix telling players to turn the frames, as phones write."""
     with av.open(str(path), "w") as container:
         video = container.add_stream("libx264", rate=fps)
         video.height, video.width = frames[0].shape[:2]
         video.pix_fmt = "yuv420p"
+        if rotation:
+            video.set_display_rotation(rotation)
         audio = container.add_stream(audio_codec, rate=rate, layout="mono") if tone_hz else None
         for i, rgb in enumerate(frames):
             frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
