@@ -143,8 +143,9 @@ CLIPS.update({
 })
 
 # Kept for the round after `unseen` was scored (2026-12-07): found by a third search of PyPI sdists, looked at as
-# thumbnails only until scored once (benchmarks/README.md, "`later`, scored once"). The band's file is a music session cut every few seconds (hard cuts, found by
-# frame differences): five of its shots, at the file's own small size, with the producer's logo in a corner.
+# thumbnails only until scored once (benchmarks/README.md, "`later`, scored once"). The band's file is a music
+# session cut every few seconds (hard cuts, found by frame differences): five of its shots, at the file's own small
+# size, with the producer's logo in a corner.
 _DVR_SCAN = dict(package="dvr-scan", version="1.4.1", sdist=True,  # BSD-2-Clause; 29 MB
                  member="dvr-scan-1.4.1/tests/resources/simple_movement.mp4")  # public domain (its ATTRIBUTION.txt)
 _ISCC = dict(package="iscc-samples", version="0.6.0", sdist=True,  # CC-BY-4.0 (the package's media); 54 MB
