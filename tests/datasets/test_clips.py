@@ -17,6 +17,7 @@ from colorize.datasets.clips import (
     LATER,
     NEXT,
     REAL,
+    RESERVE,
     TEST,
     TUNING,
     UNSEEN,
@@ -31,10 +32,11 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN, LATER)
+    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN, LATER, RESERVE)
     assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
-    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6 and len(LATER) >= 6
-    assert all(CLIPS[name].package != "moviepy" for name in REAL + NEXT + UNSEEN + LATER)  # camera footage only
+    assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6 and len(LATER) >= 6 and len(RESERVE) >= 6
+    camera = REAL + NEXT + UNSEEN + LATER + RESERVE
+    assert all(CLIPS[name].package != "moviepy" for name in camera)  # camera footage only
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
 
