@@ -43,19 +43,7 @@ import numpy as np
 from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import (
-    CLIPS,
-    FRESH,
-    HOLDOUT,
-    LATER,
-    NEXT,
-    REAL,
-    RESERVE,
-    TEST,
-    TUNING,
-    UNSEEN,
-    read_clip,
-)
+from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, LATER, NEXT, REAL, RESERVE, TEST, TUNING, UNSEEN, read_clip
 from colorize.errors import InputError
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
