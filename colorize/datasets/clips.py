@@ -169,7 +169,7 @@ CLIPS.update({
                                       "176x144, 112"),
 })
 
-# Also `later`, never colorized: single shots of the kinds it lacked, found via trixie's Contents-source and Sources.
+# Also `later` (scored once since): single shots of the kinds it lacked, found via trixie's Contents-source and Sources.
 CLIPS.update({
     "basketball": RegistryClip("pytorch-vision", "0.21.0-3", "vision-0.21.0/gallery/assets/basketball.mp4",
         debian="main/p/pytorch-vision/pytorch-vision_0.21.0.orig.tar.gz", sdist=True, split="later",
