@@ -6,7 +6,7 @@ import pytest
 from colorize.color import luminance_to_uint8, resize, rgb_to_luminance
 from colorize.flow import DISFlow
 from colorize.propagation import SceneCutConfig, SceneCutDetector, detect_shots
-from colorize.propagation.scenecut import MATCH_FLOW, _features, scene_match
+from colorize.propagation.scenecut import MATCH_FLOW, _features, local_correlation, scene_match
 
 
 def _lum8(frames) -> list[np.ndarray]:
@@ -91,6 +91,31 @@ def test_a_sudden_change_of_light_in_one_shot_is_no_cut(carphone_lum8):
     assert _cuts(darker) == []
 
 
+def test_glare_into_the_lens_is_no_cut(carphone_lum8):
+    # From frame 10 on, veiling glare from the right edge: a blend toward white, up to 80 %.
+    height, width = carphone_lum8[0].shape
+    y, x = np.mgrid[0:height, 0:width]
+    veil = 0.8 * np.exp(-((x - width) ** 2 + (y - height / 2) ** 2) / (2 * (width / 2) ** 2))
+    glare = [frame if t < 10 else ((1 - veil) * frame + veil * 255).astype(np.uint8)
+             for t, frame in enumerate(carphone_lum8[:20])]
+    # Both cheap tests fire, and the whole-frame correlation falls under its threshold (0.78, measured)...
+    assert _cuts(glare, SceneCutConfig(same_scene_local_ncc=1.01)) == [10]
+    # ... but window by window the previous frame's scene is still there (0.95): no cut.
+    assert _cuts(glare) == []
+
+
+def test_local_correlation_ignores_a_smooth_gain_and_offset(carphone_lum8):
+    frame = carphone_lum8[0].astype(np.float32)
+    height, width = frame.shape
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    gain, offset = 1.0 - 0.6 * x / width, 120.0 * y / height  # contrast falls to 40 % across, light rises downward
+    changed = gain * frame + offset
+    whole = np.corrcoef(frame.ravel(), changed.ravel())[0, 1]
+    assert whole < 0.7 and local_correlation(frame, changed, 2.0) > 0.97
+    other = np.ascontiguousarray(frame[::-1, ::-1])  # the same texture, elsewhere
+    assert abs(local_correlation(frame, other, 2.0)) < 0.2
+
+
 def test_the_flow_check_keeps_real_cuts(bikes_lum8, carphone_lum8, bikes_frames):
     assert _cuts(bikes_lum8, SceneCutConfig(same_scene_ncc=0.0)) == _cuts(bikes_lum8) == [30, 76]
     other = luminance_to_uint8(rgb_to_luminance(resize(bikes_frames[0], (144, 176))))
@@ -100,7 +125,7 @@ def test_the_flow_check_keeps_real_cuts(bikes_lum8, carphone_lum8, bikes_frames)
 def test_scene_match_scores(carphone_lum8, bikes_lum8):
     flow = DISFlow(MATCH_FLOW)  # the detector's own
     same = scene_match(carphone_lum8[40], carphone_lum8[0], flow)  # one shot, 40 frames apart
-    assert same[0] > 0.9 and same[1] > 0.5
+    assert same.correlation > 0.9 and same.local_correlation > 0.8 and same.consistent > 0.5
     shot_2 = resize(bikes_lum8[30], bikes_lum8[0].shape)
     different = scene_match(shot_2, bikes_lum8[0], flow)  # across bikes' first cut
-    assert different[0] < 0.5 and different[1] < 0.1
+    assert different.correlation < 0.5 and different.local_correlation < 0.5 and different.consistent < 0.1
