@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 
 import cv2
@@ -162,6 +163,7 @@ def main() -> None:
     earlier = _earlier_baselines(args.margin_from, args.protocol) if args.margin and args.margin_from else {}
 
     rows, sheet = [], []
+    scratch = tempfile.TemporaryDirectory(prefix="colorize-bench-")  # the warping error's flows: on disk, not in RAM
     for clip in clips:
         video = load_clip(clip, args.width, args.max_frames)
         frames = list(video)  # views: what the methods take, the reference frames recognised by identity
@@ -177,7 +179,7 @@ def main() -> None:
             references = {i: frames[i] for i in ReferenceProtocol.parse(protocol).indices(len(frames))}
         flows = truth_warp = None
         if args.warp_error:
-            flows = compute_temporal_flows(video)
+            flows = compute_temporal_flows(video, scratch=scratch.name)  # over the last clip's (no longer mapped)
             truth_warp = warp_error(video, flows)
         panels = [("input", luminance_to_gray(rgb_to_luminance(frames[-1])))] if args.sheet else []
         for method in methods:
@@ -212,6 +214,9 @@ def main() -> None:
         if args.sheet:
             sheet.append(side_by_side([(f"{clip}: {text}" if i == 0 else text, _fit_height(image, SHEET_HEIGHT))
                                        for i, (text, image) in enumerate([*panels, ("ground truth", frames[-1])])]))
+
+    del flows
+    scratch.cleanup()
 
     extras = [key for key in EXTRAS if key in rows[0]]
     print(f"\nprotocol: {args.protocol}\n")

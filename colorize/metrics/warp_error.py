@@ -20,11 +20,15 @@ Reference: W.-S. Lai, J.-B. Huang, O. Wang, E. Shechtman, E. Yumer, M.-H. Yang, 
 Consistency", ECCV 2018 (code: ``evaluate_WarpError.py``, ``utils.detect_occlusion``).
 """
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from colorize.flow import DISFlow, FlowConfig, motion_boundary_mask, occlusion_mask, warp
+from colorize.io import scratch_array
 from colorize.metrics._frames import ArrayLike, as_video, reduce, to_float, to_luminance
 from colorize.metrics._metric import _RunningMean
 from colorize.utils.progress import progress
@@ -38,8 +42,8 @@ class TemporalFlows:
     forward[t]) ≈ frame[t]``). ``valid[t]``: (H, W) bool, True where pixel t passes both of Lai et al.'s checks.
     """
 
-    forward: list[np.ndarray]
-    valid: list[np.ndarray]
+    forward: Sequence[np.ndarray]  # a list, or one (T - 1, H, W, 2) array (memory-mapped with ``scratch``)
+    valid: Sequence[np.ndarray]
 
     def __len__(self) -> int:
         return len(self.forward)
@@ -55,7 +59,7 @@ class TemporalFlows:
 
 
 def compute_temporal_flows(reference: ArrayLike, config: FlowConfig | None = None,
-                           estimator: DISFlow | None = None) -> TemporalFlows:
+                           estimator: DISFlow | None = None, scratch: str | os.PathLike | None = None) -> TemporalFlows:
     """Forward / backward DIS flow between consecutive frames of ``reference`` and Lai et al.'s validity masks.
 
     Args:
@@ -63,17 +67,23 @@ def compute_temporal_flows(reference: ArrayLike, config: FlowConfig | None = Non
             [0, 1]; T ≥ 2. Flow is estimated on its luminance.
         config: DIS settings (ignored when ``estimator`` is given).
         estimator: a :class:`~colorize.flow.DISFlow` to reuse.
+        scratch: an existing folder the caller removes when done: the flows are kept there in memory-mapped files
+            (``flow.npy``, ``valid.npy``; 9 bytes per pixel and pair), not in RAM. For long clips.
     """
     luma = to_luminance(as_video(reference, "reference", channels=None))
     if len(luma) < 2:
         raise ValueError(f"temporal metrics need at least 2 frames, got {len(luma)}")
     estimator = estimator or DISFlow(config)
-    forward, valid = [], []
-    for t in progress(range(len(luma) - 1), desc="flow", unit="pair", leave=False):
+    pairs, shape = len(luma) - 1, luma.shape[1:3]
+    if scratch is None:
+        forward, valid = [None] * pairs, [None] * pairs
+    else:
+        forward = scratch_array(Path(scratch) / "flow.npy", np.float32, (pairs, *shape, 2))
+        valid = scratch_array(Path(scratch) / "valid.npy", np.bool_, (pairs, *shape))
+    for t in progress(range(pairs), desc="flow", unit="pair", leave=False):
         flow_fw = estimator(luma[t], luma[t + 1])
         flow_bw = estimator(luma[t + 1], luma[t])
-        forward.append(flow_fw)
-        valid.append(~(occlusion_mask(flow_fw, flow_bw) | motion_boundary_mask(flow_fw)))
+        forward[t], valid[t] = flow_fw, ~(occlusion_mask(flow_fw, flow_bw) | motion_boundary_mask(flow_fw))
     return TemporalFlows(forward, valid)
 
 

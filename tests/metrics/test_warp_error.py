@@ -66,6 +66,16 @@ def test_flows_from_video_or_luminance(clip):
     assert len(flows) == len(clip) - 1 and flows.shape == clip.shape[1:3]
 
 
+def test_flows_kept_on_disk_are_the_same(clip, tmp_path, helpers):
+    output = clip.copy()
+    output[2] = helpers.hue_rotate(clip[2], 0.15)
+    in_memory, on_disk = compute_temporal_flows(clip), compute_temporal_flows(clip, scratch=tmp_path)
+    assert isinstance(on_disk.forward, np.memmap) and (tmp_path / "flow.npy").stat().st_size > 0
+    assert all(np.array_equal(a, b) for a, b in zip(in_memory.forward, on_disk.forward))
+    assert all(np.array_equal(a, b) for a, b in zip(in_memory.valid, on_disk.valid))
+    assert warp_error(output, on_disk) == warp_error(output, in_memory) > 0
+
+
 def test_pan_is_followed(clip):
     flows = compute_temporal_flows(clip)  # window moves (2, 3) px per frame: content moves (-3, -2)
     for flow, valid in zip(flows.forward, flows.valid):
