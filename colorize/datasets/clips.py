@@ -10,8 +10,8 @@ round reports on clips nobody had scored: :data:`FRESH`, then :data:`HOLDOUT`, t
 from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same packages' footage), then
 :data:`UNSEEN` (camera footage from two more Debian source archives), then :data:`LATER` (camera footage from two
 more PyPI sdists and four more Debian source archives); each group was scored once with settings chosen before, so
-all these are seen now (benchmarks/README.md). :data:`RESERVE` (dashcam footage from one more sdist, three clips
-from Debian source archives) is kept for the next round: nobody has colorized it.
+all these are seen now (benchmarks/README.md), as is :data:`RESERVE` (dashcam footage from one more sdist, three
+clips from Debian source archives), scored last.
 """
 
 import hashlib
