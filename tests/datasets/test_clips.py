@@ -18,6 +18,7 @@ from colorize.datasets.clips import (
     NEXT,
     REAL,
     RESERVE,
+    SPARE,
     TEST,
     TUNING,
     UNSEEN,
@@ -32,10 +33,11 @@ from testkit.clips import moving_square_frames, write_clip
 
 def test_split_is_fixed_disjoint_and_balanced():
     assert len(CLIPS) >= 10
-    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN, LATER, RESERVE)
+    groups = (TUNING, TEST, FRESH, HOLDOUT, REAL, NEXT, UNSEEN, LATER, RESERVE, SPARE)
     assert len(set().union(*groups)) == sum(map(len, groups)) == len(CLIPS)
     assert len(FRESH) >= 6 and len(HOLDOUT) >= 6 and len(REAL) >= 6 and len(LATER) >= 6 and len(RESERVE) >= 6
-    camera = REAL + NEXT + UNSEEN + LATER + RESERVE
+    assert len(SPARE) >= 4
+    camera = REAL + NEXT + UNSEEN + LATER + RESERVE + SPARE
     assert all(CLIPS[name].package != "moviepy" for name in camera)  # camera footage only
     assert abs(len(TUNING) - len(TEST)) <= 1
     assert any((clip.frames or 0) >= 500 for clip in CLIPS.values())  # a long clip
