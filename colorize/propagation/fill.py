@@ -36,13 +36,12 @@ def edge_aware_fill(ab: np.ndarray, weight: np.ndarray, lum8: np.ndarray, lambda
     flat_ab[unsure] = w * kept  # ab becomes w · ab (w is 1 elsewhere); restored below
     height, width = lum8.shape
     size = working_size(height, width, max_side)
-    if size != (height, width):  # each shrunk before stacking: the same values, a quarter of the copying
-        ab_small, weight_small, lum8 = (cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA)
-                                        for image in (ab, weight, lum8))
-        sums = np.dstack([ab_small, weight_small])  # (w · a, w · b, ..., w): spread together
-    else:
-        sums = np.dstack([ab, weight])
-    spread = smooth_globally(sums, lum8, lambda_, sigma_color)
+
+    def shrink(image: np.ndarray) -> np.ndarray:  # each before stacking: the same values, a quarter of the copying
+        return image if size == (height, width) else cv2.resize(image, size[::-1], interpolation=cv2.INTER_AREA)
+
+    sums = np.dstack([shrink(ab), shrink(weight)])  # (w · a, w · b, ..., w): spread together
+    spread = smooth_globally(sums, shrink(lum8), lambda_, sigma_color)
     fill = spread[..., :channels] / np.maximum(spread[..., channels], 1e-4)[..., None]
     if size != (height, width):
         fill = cv2.resize(fill, (width, height), interpolation=cv2.INTER_LINEAR)
