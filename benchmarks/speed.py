@@ -6,7 +6,8 @@
 
 The input is the bundled bigbuckbunny clip (132 frames, 25 fps) re-encoded at each size; only the final video
 is written (no PNG frames, no visualization, no quality scoring). Prints the median FPS over ``--repeats`` runs
-for each working resolution (``propagation.max_side``), measured in this process. With ``--set KEY=VALUE ...``
+for each working resolution (``propagation.max_side``), measured in this process, and where the last default run's
+time went (milliseconds a frame per thread and stage, from its run.json). With ``--set KEY=VALUE ...``
 (``PropagationConfig`` keys) every repeat times the default settings, then the changed ones, alternately, and the
 table adds the variant's median and its ratio to the default's.
 """
@@ -25,6 +26,7 @@ from colorize.io import VideoWriter, iter_frames, probe_video
 from colorize.pipeline import PipelineConfig, VideoColorizationPipeline
 from colorize.pipeline.config import OutputConfig
 from colorize.propagation import PropagationConfig
+from colorize.utils.timing import per_frame
 
 
 def make_input(folder: Path, width: int, height: int) -> Path:
@@ -37,17 +39,20 @@ def make_input(folder: Path, width: int, height: int) -> Path:
     return path
 
 
-def time_run(video: Path, reference, propagation: PropagationConfig, folder: Path) -> float:
-    """Frames per second of one whole run of the program's pipeline."""
+def time_run(video: Path, reference, propagation: PropagationConfig, folder: Path) -> tuple[float, str]:
+    """Frames per second of one whole run of the program's pipeline, and its milliseconds a frame per stage."""
     config = PipelineConfig(
         device="cpu",
         propagation=propagation,
         output=OutputConfig(save_frames=False, save_colorized_frames=False, visualization=False),
     )
     out = Path(tempfile.mkdtemp(dir=folder))
+    pipeline = VideoColorizationPipeline(output_dir=out, config=config, overwrite=True)
     start = time.perf_counter()
-    VideoColorizationPipeline(output_dir=out, config=config, overwrite=True).process_video(video, reference=reference)
-    return probe_video(video).num_frames / (time.perf_counter() - start)
+    pipeline.process_video(video, reference=reference)
+    seconds = time.perf_counter() - start
+    frames = probe_video(video).num_frames
+    return frames / seconds, per_frame(pipeline.last_report["timing"]["stages"], frames)
 
 
 def main() -> None:
@@ -71,16 +76,19 @@ def main() -> None:
                 configs = [PropagationConfig(max_side=max_side)]
                 if changes:
                     configs.append(apply_overrides(configs[0], changes))
-                fps = [[] for _ in configs]
+                fps, stages = [[] for _ in configs], ""
                 for _ in range(args.repeats):
-                    for config, times in zip(configs, fps):
-                        times.append(time_run(video, reference, config, folder))
+                    for index, (config, times) in enumerate(zip(configs, fps)):
+                        rate, breakdown = time_run(video, reference, config, folder)
+                        times.append(rate)
+                        stages = breakdown if index == 0 else stages
                 row = {"size": size, "max_side": max_side, "median": statistics.median(fps[0]), "min": min(fps[0]),
                        "max": max(fps[0]), "variant": statistics.median(fps[1]) if changes else None}
                 rows.append(row)
                 print(f"{size:10s} working {max_side:4d} px: median {row['median']:5.1f} fps (min {row['min']:.1f}, "
                       f"max {row['max']:.1f})" + (f"; with {' '.join(args.set)}: {row['variant']:.1f} fps"
                                                    if changes else ""), flush=True)
+                print(f"    ms a frame, last default run: {stages}", flush=True)
 
     load = os.getloadavg()[0]
     print(f"\nload average (1 min) {load_before:.1f} before, {load:.1f} after, on {os.cpu_count()} cores: "

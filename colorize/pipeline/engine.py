@@ -45,6 +45,7 @@ from colorize.temporal import StabilizerConfig, TemporalStabilizer
 from colorize.utils.device import resolve_device
 from colorize.utils.iterators import read_ahead
 from colorize.utils.progress import progress
+from colorize.utils.timing import StageTimes, per_frame
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
     adopt = resumes.choose(job.output_dir, fingerprint, settings.resume)
 
     # 2. Colorize, stabilize, score and write.
-    started = time.perf_counter()
+    started, times = time.perf_counter(), StageTimes()
     open_frames = functools.partial(iter_frames, info.path, max_frames=num_frames)
     # The loop's frames are decoded on a thread, a few ahead (closed, with its file, whatever happens).
     with atomic_dir(job.output_dir, job.overwrite, adopt, keep_on_interrupt=resumes.resumable) as tmp, \
@@ -150,7 +151,8 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
             frames = progress(frames, total=num_frames, desc=f"colorizing ({colorizer.name})", unit="frame")
             if stages is not None:
                 stages.start(tmp, out.digits)
-            count = write_frames(out, frames, chroma, truth_frames, quality, stabilizer, anchors, resume=plan)
+            count = write_frames(out, frames, chroma, truth_frames, quality, stabilizer, anchors, resume=plan,
+                                 times=times)
             if count == 0:
                 raise InputError(f"video has no frames: {info.path}")
         elapsed = time.perf_counter() - started
@@ -161,13 +163,15 @@ def run_video(job: VideoJob, colorizer: Colorizer, settings: RunSettings) -> dic
                   "shots_without_keyframe": propagation.unkeyed_shots if propagation is not None else None,
                   "shots_returning_to_a_keyframe": propagation.returning_shots if propagation is not None else None,
                   "temporal": _asdict(settings.stabilizer), **settings.record,
-                  "timing": {"seconds": round(elapsed, 3), "fps": round(count / elapsed, 2)},
+                  "timing": {"seconds": round(elapsed, 3), "fps": round(count / elapsed, 2),
+                             "stages": times.summary()},
                   "quality": quality.compute() if quality is not None else None,
                   "stages": stages.finish() if stages is not None else None,
                   "resumed_from_frame": plan.start}  # frames a killed run had written (timing covers the rest)
         out.write_report(report)
     logger.info("wrote %s (%s, %d frames, %.1f fps)", job.output_dir / FINAL_VIDEO, colorizer.name, count,
                 count / elapsed)
+    logger.info("ms a frame per thread and stage: %s", per_frame(times.summary(), count))
     return report
 
 

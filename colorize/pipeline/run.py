@@ -6,7 +6,8 @@ hands each frame to an output thread that composes it under its luminance and wr
 (:class:`~colorize.pipeline.outputs.RunOutputs`), in order, while a scoring thread scores it against the ground
 truth. Propagation and encoding overlap; at most ``OUTPUT_QUEUE`` frames wait, so memory stays flat. A temporal
 stabiliser, when given, sits between the two; with lookahead it holds its frames back until it has seen enough of
-what follows.
+what follows. Each thread's time is summed per stage (:class:`~colorize.utils.timing.StageTimes`; run.json's
+``timing.stages``): the thread whose stages fill the run sets its speed.
 """
 
 import os
@@ -26,6 +27,7 @@ from colorize.pipeline.resume import ResumePlan
 from colorize.utils.iterators import with_next
 from colorize.utils.stopping import deferred_stop, stop_point
 from colorize.utils.threads import BoundedJobs
+from colorize.utils.timing import StageTimes
 
 if TYPE_CHECKING:
     from colorize.pipeline.quality import QualityMeter
@@ -40,7 +42,7 @@ ChromaFn = Callable[[int, np.ndarray, np.ndarray | None], np.ndarray]
 def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn,
                  truth_frames: Iterable[np.ndarray] | None = None, quality: "QualityMeter | None" = None,
                  stabilizer: "TemporalStabilizer | None" = None, anchors: dict[int, np.ndarray] | None = None,
-                 resume: ResumePlan | None = None) -> int:
+                 resume: ResumePlan | None = None, times: StageTimes | None = None) -> int:
     """Colorize ``frames`` ((H, W, 3) uint8 RGB, in order) into ``out``; returns how many frames were written.
 
     ``stabilizer``: the chroma goes through it (:meth:`~colorize.temporal.TemporalStabilizer.push`, anchored to
@@ -51,29 +53,41 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
     written before it are on disk.
     An error on either thread stops the loop and is raised here (the caller's ``atomic_dir`` then leaves nothing);
     the frames still queued are dropped, so Ctrl-C stops within a frame or two.
+    ``times``: where the time went, per thread (``main``, ``output``, ``scoring``) and stage, added to as it runs.
     """
-    truths = iter(truth_frames) if truth_frames is not None else None
+    times = times if times is not None else StageTimes()
+    truths = times.iterate("main", "reading ground truth", truth_frames) if truth_frames is not None else None
     anchors = anchors or {}
     resume = resume or ResumePlan()
     checkpoints = resume.every > 0 and resume.snapshot is not None
     waiting: deque[tuple[int, np.ndarray, np.ndarray | None]] = deque()  # frames whose chroma is not out yet
 
     def finish(index: int, lum: np.ndarray, ab: np.ndarray, truth: np.ndarray | None) -> None:
-        colorized = compose_lab(lum, ab)
-        if quality is not None:
-            scores.submit(quality.update, index, colorized, truth)
-        out.write(index, lum, colorized, truth)
+        with times("output", "composing"):
+            colorized = compose_lab(lum, ab)
+        write(index, lum, colorized, truth)
 
     def replay(index: int, lum: np.ndarray, truth: np.ndarray | None) -> None:
-        colorized = out.read_colorized(index)
+        with times("output", "reading back"):
+            colorized = out.read_colorized(index)
+        write(index, lum, colorized, truth, replay=True)
+
+    def write(index: int, lum: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None, replay=False) -> None:
         if quality is not None:
-            scores.submit(quality.update, index, colorized, truth)
-        out.write(index, lum, colorized, truth, replay=True)
+            with times("output", "waiting for scoring"):
+                scores.submit(score, index, colorized, truth)
+        with times("output", "writing"):
+            out.write(index, lum, colorized, truth, replay=replay)
+
+    def score(index: int, colorized: np.ndarray, truth: np.ndarray | None) -> None:
+        with times("scoring", "scoring"):
+            quality.update(index, colorized, truth)
 
     def submit(chromas: list[np.ndarray]) -> None:
         for ab in chromas:  # in order: the chroma of the oldest waiting frames
             index, lum, truth = waiting.popleft()
-            outputs.submit(finish, index, lum, ab, truth)  # also raises the output thread's errors here
+            with times("main", "waiting for output"):
+                outputs.submit(finish, index, lum, ab, truth)  # also raises the output thread's errors here
 
     count = 0
     # Ctrl-C / SIGTERM are raised at the top of the loop (stop_point), not inside a lock shared with these threads.
@@ -82,7 +96,8 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorize-scoring") as scoring_thread:
         outputs, scores = BoundedJobs(output_thread, OUTPUT_QUEUE), BoundedJobs(scoring_thread, OUTPUT_QUEUE)
         try:
-            for index, (lum, upcoming) in enumerate(with_next(rgb_to_luminance(frame) for frame in frames)):
+            luminances = with_next(rgb_to_luminance(frame) for frame in frames)
+            for index, (lum, upcoming) in enumerate(times.iterate("main", "reading", luminances)):
                 stop_point()
                 truth = next(truths) if truths is not None else None
                 count += 1
@@ -92,18 +107,25 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
                 if index < resume.taken:  # taken before the kill: held by the restored stabilizer's look-ahead
                     waiting.append((index, lum, truth))
                     continue
-                ab = chroma(index, lum, upcoming)
+                with times("main", "colorizing"):
+                    ab = chroma(index, lum, upcoming)
                 waiting.append((index, lum, truth))
                 if stabilizer is None:
                     submit([ab])
                 else:
-                    submit(stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index)))
+                    with times("main", "stabilizing"):
+                        ready = stabilizer.push(luminance_to_uint8(lum), ab, anchors.get(index))
+                    submit(ready)
                 if checkpoints and count % resume.every == 0:  # the frames still waiting are in the snapshot
-                    outputs.submit(out.save_checkpoint, count - len(waiting), resume.snapshot(), count)
+                    with times("main", "checkpointing"):
+                        outputs.submit(out.save_checkpoint, count - len(waiting), resume.snapshot(), count)
             if stabilizer is not None:
-                submit(stabilizer.flush())
-            outputs.wait()
-            scores.wait()  # after the output jobs, which add the last of them
+                with times("main", "stabilizing"):
+                    ready = stabilizer.flush()
+                submit(ready)
+            with times("main", "waiting for output"):
+                outputs.wait()
+                scores.wait()  # after the output jobs, which add the last of them
         except BaseException:
             outputs.cancel()
             scores.cancel()

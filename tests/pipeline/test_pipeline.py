@@ -78,6 +78,18 @@ def test_report_figures_match_the_written_frames(run, decoded_clip):
     assert report["quality"]["psnr_propagated_frames"] > 30.0  # measured 36.4 dB on these frames
 
 
+def test_report_says_where_the_time_went(run):
+    out, _, _ = run
+    timing = json.loads((out / "run.json").read_text())["timing"]
+    stages = timing["stages"]
+    assert set(stages) == {"main", "output", "scoring"}  # this run scores against its ground truth
+    assert {"reading", "colorizing", "reading ground truth"} <= set(stages["main"])
+    assert {"composing", "writing"} <= set(stages["output"]) and set(stages["scoring"]) == {"scoring"}
+    assert all(seconds > 0 for group in stages.values() for seconds in group.values())
+    # The main thread's stages run one after another inside the run: together no longer than it.
+    assert sum(stages["main"].values()) <= timing["seconds"]
+
+
 def test_refuses_a_previous_run_and_replaces_it_with_overwrite(run, clip_with_tone, decoded_clip):
     out, _, _ = run
     with pytest.raises(InputError, match="previous run"):
