@@ -56,7 +56,7 @@ from colorize.flow import DISFlow, FlowConfig, sampling_grid
 from colorize.propagation.arbitration import Arbiter
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.fill import edge_aware_fill
-from colorize.propagation.matching import Structure, confidence, patch_error, structure
+from colorize.propagation.matching import Structure, confidence, fit_exposure, patch_error, structure
 from colorize.utils.opencv import ximgproc
 from colorize.utils.threads import SharedPool
 
@@ -103,6 +103,13 @@ class AnchoredConfig:
     # With ``arbitrate``, hole-filled pixels may be arbitrated too (the fill carrying the luminance of the pixels it
     # drew on), but only to a candidate whose region error is under ``fill_texture`` x the region's gradient energy.
     arbitrate_fill: bool = False
+    # For footage whose exposure changes (a phone's auto-exposure): the keyframe's luminance is compared after a
+    # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`),
+    # and with ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by (L + 16) /
+    # (L_key + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps to the
+    # frame's. Off: both lost on fast footage with sun flare, where the fit jumps (benchmarks/README.md).
+    exposure: bool = False
+    exposure_chroma: bool = False
 
     def __post_init__(self) -> None:
         FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
@@ -139,6 +146,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
+        self._exposure = (1.0, 0.0)  # gain and offset from the keyframe's luminance to the frame's (``exposure``)
         if self.config.arbitrate:
             self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
@@ -170,7 +178,7 @@ class AnchoredPropagator(ChromaPropagator):
         # stacked result cost more (3 ms a 640x360 frame) than the remaps save.
         composed, chain_ab, carried_confidence = (_sample(state, to_previous)
                                                   for state in (self._coords, self._ab, self._confidence))
-        error_composed = self._key_error(lum, composed)
+        error_composed = self._key_error(lum, composed, fit=cfg.exposure)
         coords, key_error = composed, error_composed  # the direct map's choices are copied in, in place
         if pending is not None:
             direct = pending.result() + self._grid
@@ -245,6 +253,8 @@ class AnchoredPropagator(ChromaPropagator):
             detail = ab - smooth  # ab itself is the carried state: not modified
             detail *= gate[..., None]
             ab = np.add(smooth, detail, out=smooth)
+        if cfg.exposure and cfg.exposure_chroma and self._exposure != (1.0, 0.0):
+            ab = ab * _exposure_chroma_factor(lum8, *self._exposure)[..., None]
         return PropagationStep(ab, total)
 
     def _flows_ahead(self, lum8: np.ndarray) -> tuple[futures.Future | None, futures.Future | None]:
@@ -272,11 +282,28 @@ class AnchoredPropagator(ChromaPropagator):
         np.maximum(weight, textured, out=weight)  # 1 where textured (a boolean mask assignment is 25x slower)
         return weight if (weight < 1.0).any() else None
 
-    def _key_error(self, lum: Structure, coords: np.ndarray) -> np.ndarray:
-        """Patch error of the keyframe luminance sampled at ``coords``; maps leaving the keyframe score 255."""
+    def _key_error(self, lum: Structure, coords: np.ndarray, fit: bool = False) -> np.ndarray:
+        """Patch error of the keyframe luminance sampled at ``coords``; maps leaving the keyframe score 255. With
+        ``exposure`` the sample is first mapped by the step's gain and offset, fitted here when ``fit``."""
         source = _sample(self._key_lum, coords, border_value=-1000.0)
+        if self.config.exposure:
+            if fit:
+                self._exposure = fit_exposure(lum[0], source)
+            gain, offset = self._exposure
+            if (gain, offset) != (1.0, 0.0):
+                source *= np.float32(gain)  # outside the keyframe stays far below 0 (error 255)
+                source += np.float32(offset)
         error = patch_error(lum, source, self.config.match_radius)
         return np.minimum(error, 255.0)
+
+
+def _exposure_chroma_factor(lum8: np.ndarray, gain: float, offset: float) -> np.ndarray:
+    """(H, W) float32 factor by which an exposure change (frame = ``gain`` x keyframe + ``offset``, uint8 scale)
+    scales a surface's Lab chroma: (L + 16) / (L_key + 16) in Lab units, clipped to [0.5, 2]."""
+    to_lab = np.float32(100.0 / 255.0)
+    lum = lum8.astype(np.float32) * to_lab + np.float32(16.0)
+    key = (lum8.astype(np.float32) - np.float32(offset)) * np.float32(to_lab / gain) + np.float32(16.0)
+    return np.clip(lum / np.maximum(key, np.float32(1.0)), 0.5, 2.0)
 
 
 def _texture_energy(lum: Structure, radius: int) -> np.ndarray:

@@ -36,6 +36,39 @@ def confidence(error: np.ndarray, scale: float) -> np.ndarray:
     return np.exp(ratio, out=ratio)
 
 
+def fit_exposure(lum: np.ndarray, source: np.ndarray, stride: int = 4, min_samples: int = 500) -> tuple[float, float]:
+    """``(gain, offset)`` with ``gain * source + offset`` close to ``lum``: a global exposure change between the frame
+    and a source (the keyframe sampled through a map), both (H, W) float32 on the uint8 scale; negative ``source``
+    values (outside the keyframe) are left out.
+
+    Least squares on every ``stride``-th pixel each way, then once more without the samples whose residual exceeds 3x
+    the median absolute residual (+1 level): moving objects and a wrong map are outliers, not exposure. The gain is
+    clipped to [0.5, 2]. ``(1.0, 0.0)`` when fewer than ``min_samples`` remain or they correlate below 0.5 (no
+    correspondence to fit on).
+    """
+    x = source[::stride, ::stride].ravel().astype(np.float64)
+    y = lum[::stride, ::stride].ravel().astype(np.float64)
+    inside = x >= 0
+    x, y = x[inside], y[inside]
+    if x.size < min_samples:
+        return 1.0, 0.0
+    gain, offset = _line(x, y)
+    residual = np.abs(y - gain * x - offset)
+    keep = residual <= 3.0 * np.median(residual) + 1.0
+    x, y = x[keep], y[keep]
+    if x.size < min_samples or x.std() == 0 or y.std() == 0 or np.corrcoef(x, y)[0, 1] < 0.5:
+        return 1.0, 0.0
+    gain = float(np.clip(_line(x, y)[0], 0.5, 2.0))
+    return gain, float(y.mean() - gain * x.mean())
+
+
+def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope and intercept of y against x (slope 1 where x is constant)."""
+    spread = x.var()
+    slope = float(((x - x.mean()) * (y - y.mean())).mean() / spread) if spread > 0 else 1.0
+    return slope, float(y.mean() - slope * x.mean())
+
+
 def _gradient_x(image: np.ndarray) -> np.ndarray:
     return cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=1)
 
