@@ -72,7 +72,8 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
             colorized = out.read_colorized(index)
         write(index, lum, colorized, truth, replay=True)
 
-    def write(index: int, lum: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None, replay=False) -> None:
+    def write(index: int, lum: np.ndarray, colorized: np.ndarray, truth: np.ndarray | None,
+              replay: bool = False) -> None:
         if quality is not None:
             with times("output", "waiting for scoring"):
                 scores.submit(score, index, colorized, truth)

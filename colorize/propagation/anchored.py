@@ -107,7 +107,8 @@ class AnchoredConfig:
     # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`),
     # and with ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by (L + 16) /
     # (L_key + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps to the
-    # frame's. Off: both lost on fast footage with sun flare, where the fit jumps (benchmarks/README.md).
+    # frame's. Off: the fit lost on fast footage with sun flare, where it jumps, and the chroma scaling where a clip
+    # brightens with less contrast (haze, not exposure; benchmarks/README.md, "Exposure changes").
     exposure: bool = False
     exposure_chroma: bool = False
 
