@@ -56,7 +56,15 @@ from colorize.flow import DISFlow, FlowConfig, sampling_grid
 from colorize.propagation.arbitration import Arbiter
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.fill import edge_aware_fill
-from colorize.propagation.matching import Structure, confidence, fit_exposure, patch_error, structure
+from colorize.propagation.matching import (
+    IDENTITY,
+    Structure,
+    confidence,
+    fit_exposure,
+    follow_exposure,
+    patch_error,
+    structure,
+)
 from colorize.utils.opencv import ximgproc
 from colorize.utils.threads import SharedPool
 
@@ -104,11 +112,13 @@ class AnchoredConfig:
     # drew on), but only to a candidate whose region error is under ``fill_texture`` x the region's gradient energy.
     arbitrate_fill: bool = False
     # For footage whose exposure changes (a phone's auto-exposure): the keyframe's luminance is compared after a
-    # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`),
-    # and with ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by (L + 16) /
-    # (L_key + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps to the
-    # frame's. Off: the fit lost on fast footage with sun flare, where it jumps, and the chroma scaling where a clip
-    # brightens with less contrast (haze, not exposure; benchmarks/README.md, "Exposure changes").
+    # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`)
+    # and followed slowly where most of the frame agrees (:func:`~colorize.propagation.matching.follow_exposure`).
+    # With ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by (L + 16) / (L_key
+    # + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps to the frame's.
+    # Off: the fit lost where a shadow crosses part of the frame (followed at once: on sun flare, where it jumps),
+    # and the chroma scaling where a clip brightens with less contrast (haze, not exposure; benchmarks/README.md,
+    # "Exposure changes").
     exposure: bool = False
     exposure_chroma: bool = False
 
@@ -147,7 +157,7 @@ class AnchoredPropagator(ChromaPropagator):
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
-        self._exposure = (1.0, 0.0)  # gain and offset from the keyframe's luminance to the frame's (``exposure``)
+        self._exposure = IDENTITY  # gain and offset from the keyframe's luminance to the frame's (``exposure``)
         if self.config.arbitrate:
             self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
@@ -254,8 +264,9 @@ class AnchoredPropagator(ChromaPropagator):
             detail = ab - smooth  # ab itself is the carried state: not modified
             detail *= gate[..., None]
             ab = np.add(smooth, detail, out=smooth)
-        if cfg.exposure and cfg.exposure_chroma and self._exposure != (1.0, 0.0):
-            ab = ab * _exposure_chroma_factor(lum8, *self._exposure)[..., None]
+        gain, offset = self._exposure.gain, self._exposure.offset
+        if cfg.exposure and cfg.exposure_chroma and (gain, offset) != (1.0, 0.0):
+            ab = ab * _exposure_chroma_factor(lum8, gain, offset)[..., None]
         return PropagationStep(ab, total)
 
     def _flows_ahead(self, lum8: np.ndarray) -> tuple[futures.Future | None, futures.Future | None]:
@@ -289,8 +300,8 @@ class AnchoredPropagator(ChromaPropagator):
         source = _sample(self._key_lum, coords, border_value=-1000.0)
         if self.config.exposure:
             if fit:
-                self._exposure = fit_exposure(lum[0], source)
-            gain, offset = self._exposure
+                self._exposure = follow_exposure(self._exposure, fit_exposure(lum[0], source))
+            gain, offset = self._exposure.gain, self._exposure.offset
             if (gain, offset) != (1.0, 0.0):
                 source *= np.float32(gain)  # outside the keyframe stays far below 0 (error 255)
                 source += np.float32(offset)

@@ -1,5 +1,7 @@
 """How well a carried source explains the current frame: patch errors on luminance and its gradients."""
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
@@ -36,14 +38,27 @@ def confidence(error: np.ndarray, scale: float) -> np.ndarray:
     return np.exp(ratio, out=ratio)
 
 
-def fit_exposure(lum: np.ndarray, source: np.ndarray, stride: int = 4, min_samples: int = 500) -> tuple[float, float]:
-    """``(gain, offset)`` with ``gain * source + offset`` close to ``lum``: a global exposure change between the frame
+class Exposure(NamedTuple):
+    """A fitted exposure change, ``gain * source + offset`` close to the frame (uint8 scale). ``correlation``: of the
+    samples the fit kept; ``share``: those samples' share of the samples inside the keyframe (0 and 0 when no fit)."""
+
+    gain: float = 1.0
+    offset: float = 0.0
+    correlation: float = 0.0
+    share: float = 0.0
+
+
+IDENTITY = Exposure()
+
+
+def fit_exposure(lum: np.ndarray, source: np.ndarray, stride: int = 4, min_samples: int = 500) -> Exposure:
+    """The gain and offset with ``gain * source + offset`` close to ``lum``: a global exposure change between the frame
     and a source (the keyframe sampled through a map), both (H, W) float32 on the uint8 scale; negative ``source``
     values (outside the keyframe) are left out.
 
     Least squares on every ``stride``-th pixel each way, then once more without the samples whose residual exceeds 3x
     the median absolute residual (+1 level): moving objects and a wrong map are outliers, not exposure. The gain is
-    clipped to [0.5, 2]. ``(1.0, 0.0)`` when fewer than ``min_samples`` remain or they correlate below 0.5 (no
+    clipped to [0.5, 2]. :data:`IDENTITY` when fewer than ``min_samples`` remain or they correlate below 0.5 (no
     correspondence to fit on).
     """
     x = source[::stride, ::stride].ravel().astype(np.float64)
@@ -51,15 +66,36 @@ def fit_exposure(lum: np.ndarray, source: np.ndarray, stride: int = 4, min_sampl
     inside = x >= 0
     x, y = x[inside], y[inside]
     if x.size < min_samples:
-        return 1.0, 0.0
+        return IDENTITY
     gain, offset = _line(x, y)
     residual = np.abs(y - gain * x - offset)
     keep = residual <= 3.0 * np.median(residual) + 1.0
+    share = float(keep.mean())
     x, y = x[keep], y[keep]
-    if x.size < min_samples or x.std() == 0 or y.std() == 0 or np.corrcoef(x, y)[0, 1] < 0.5:
-        return 1.0, 0.0
+    if x.size < min_samples or x.std() == 0 or y.std() == 0:
+        return IDENTITY
+    correlation = float(np.corrcoef(x, y)[0, 1])
+    if correlation < 0.5:
+        return IDENTITY
     gain = float(np.clip(_line(x, y)[0], 0.5, 2.0))
-    return gain, float(y.mean() - gain * x.mean())
+    return Exposure(gain, float(y.mean() - gain * x.mean()), correlation, share)
+
+
+def follow_exposure(applied: Exposure, fit: Exposure, max_step: float = 2.0, min_correlation: float = 0.9,
+                    min_share: float = 0.5) -> Exposure:
+    """The exposure to apply after a step's ``fit``, from the one ``applied`` so far: held unless the fit's kept
+    samples correlate by ``min_correlation`` and are ``min_share`` of the samples; otherwise moved toward the fit by
+    at most ``max_step`` uint8 levels (the largest change of ``gain * L + offset`` over L in [0, 255]).
+
+    A camera's exposure drifts over many frames; a fit that jumps from one frame to the next (sun flare, fast motion,
+    a wrong map) is not followed by more than a step.
+    """
+    if fit.correlation < min_correlation or fit.share < min_share:
+        return applied
+    change = max(abs(fit.offset - applied.offset), abs(255.0 * (fit.gain - applied.gain) + fit.offset - applied.offset))
+    t = min(1.0, max_step / change) if change > 0 else 1.0
+    return Exposure(applied.gain + t * (fit.gain - applied.gain), applied.offset + t * (fit.offset - applied.offset),
+                    fit.correlation, fit.share)
 
 
 def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:

@@ -7,7 +7,7 @@ import scipy.ndimage
 import skimage.data
 
 from colorize.color import luminance_to_uint8, rgb_to_luminance
-from colorize.propagation.matching import confidence, fit_exposure, patch_error
+from colorize.propagation.matching import IDENTITY, Exposure, confidence, fit_exposure, follow_exposure, patch_error
 
 
 @pytest.fixture(scope="module")
@@ -79,28 +79,46 @@ def test_fit_exposure_recovers_gain_and_offset_despite_moved_content(lum):
     frame = 0.8 * lum + 12.0
     rng = np.random.default_rng(0)
     frame[100:200, 150:400] = rng.uniform(0, 255, (100, 250))  # 10 % of the frame is something else
-    gain, offset = fit_exposure(frame.astype(np.float32), lum)
+    gain, offset, correlation, share = fit_exposure(frame.astype(np.float32), lum)
     assert gain == pytest.approx(0.8, abs=0.005) and offset == pytest.approx(12.0, abs=0.5)
     # Measured: 0.7979 and 12.14 here; with 19 % of the frame replaced, 0.785 and 13.6 (one refit only).
+    assert correlation > 0.99 and 0.85 < share < 0.95  # the replaced tenth is left out
 
 
 def test_fit_exposure_ignores_samples_outside_the_keyframe(lum):
     source = lum.copy()
     source[:, :256] = -1000.0  # the left half maps outside the keyframe
-    gain, offset = fit_exposure((1.25 * lum - 20.0).astype(np.float32), source)
-    assert gain == pytest.approx(1.25, abs=0.005) and offset == pytest.approx(-20.0, abs=0.5)
+    gain, offset, _, share = fit_exposure((1.25 * lum - 20.0).astype(np.float32), source)
+    assert share > 0.95 and gain == pytest.approx(1.25, abs=0.005) and offset == pytest.approx(-20.0, abs=0.5)
 
 
 def test_fit_exposure_is_the_identity_without_a_correspondence(lum):
     rng = np.random.default_rng(1)
     unrelated = rng.permutation(lum.ravel()).reshape(lum.shape)  # same histogram, no correspondence
-    assert fit_exposure(unrelated, lum) == (1.0, 0.0)
+    assert fit_exposure(unrelated, lum) == IDENTITY
     outside = np.full_like(lum, -1000.0)
     outside[:40, :40] = lum[:40, :40]  # 100 samples at stride 4: too few
-    assert fit_exposure(lum, outside) == (1.0, 0.0)
+    assert fit_exposure(lum, outside) == IDENTITY
 
 
 def test_fit_exposure_clips_the_gain(lum):
-    gain, offset = fit_exposure((3.0 * lum).astype(np.float32), lum)
-    assert gain == 2.0
+    assert fit_exposure((3.0 * lum).astype(np.float32), lum).gain == 2.0
+
+
+def test_follow_exposure_moves_at_most_two_levels_a_step_toward_a_trusted_fit():
+    darker = Exposure(gain=0.9, offset=-10.0, correlation=0.95, share=0.8)  # -35.5 levels at L 255
+    applied, path = IDENTITY, []
+    for _ in range(30):
+        applied = follow_exposure(applied, darker)
+        path.append(applied.gain * 255 + applied.offset - 255)
+    steps = -np.diff([0.0] + path)
+    np.testing.assert_allclose(steps[:17], 2.0, atol=1e-9)  # 2 levels a step at L 255, the line's end that moves most
+    assert (applied.gain, applied.offset) == pytest.approx((0.9, -10.0))  # reached after 18 steps, then held there
+
+
+def test_follow_exposure_holds_where_the_fit_is_not_trusted():
+    applied = Exposure(gain=0.95, offset=3.0, correlation=0.97, share=0.9)
+    for weak in (Exposure(0.7, -30.0, correlation=0.85, share=0.9), Exposure(0.7, -30.0, correlation=0.97, share=0.4),
+                 IDENTITY):
+        assert follow_exposure(applied, weak) == applied
 
