@@ -60,6 +60,7 @@ from colorize.propagation.matching import (
     IDENTITY,
     Structure,
     confidence,
+    expose,
     fit_exposure,
     follow_exposure,
     patch_error,
@@ -113,11 +114,12 @@ class AnchoredConfig:
     arbitrate_fill: bool = False
     # For footage whose exposure changes (a phone's auto-exposure): the keyframe's luminance is compared after a
     # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`)
-    # and followed slowly where most of the frame agrees (:func:`~colorize.propagation.matching.follow_exposure`).
+    # and followed slowly where most of the frame agrees (:func:`~colorize.propagation.matching.follow_exposure`);
+    # the arbitration compares its candidates under it too.
     # With ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by (L + 16) / (L_key
     # + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps to the frame's.
-    # Off: the fit lost where a shadow crosses part of the frame (followed at once: on sun flare, where it jumps),
-    # and the chroma scaling where a clip brightens with less contrast (haze, not exposure; benchmarks/README.md,
+    # Off: the fit is even over 38 clips but takes a bundled clip's margin under its rule's +0.3 dB, and the
+    # chroma scaling lost where a clip brightens with less contrast (haze, not exposure; benchmarks/README.md,
     # "Exposure changes").
     exposure: bool = False
     exposure_chroma: bool = False
@@ -251,7 +253,7 @@ class AnchoredPropagator(ChromaPropagator):
                 texture = _texture_energy(lum, cfg.match_radius) if texture is None else texture
                 allowance = cv2.blur(texture, (2 * cfg.region_radius + 1,) * 2) * np.float32(cfg.fill_texture)
             ab, arbitrated = self._arbiter.step(lum, self._key_structure, self._key.ab, to_previous, ab, explained,
-                                                keep=filled, keep_above=allowance)
+                                                keep=filled, keep_above=allowance, exposure=self._exposure)
             if cfg.arbitrate_carry:
                 state, explained = ab, arbitrated
             self._explained = explained
@@ -301,10 +303,7 @@ class AnchoredPropagator(ChromaPropagator):
         if self.config.exposure:
             if fit:
                 self._exposure = follow_exposure(self._exposure, fit_exposure(lum[0], source))
-            gain, offset = self._exposure.gain, self._exposure.offset
-            if (gain, offset) != (1.0, 0.0):
-                source *= np.float32(gain)  # outside the keyframe stays far below 0 (error 255)
-                source += np.float32(offset)
+            source = expose(source, self._exposure)  # outside the keyframe stays far below 0 (error 255)
         error = patch_error(lum, source, self.config.match_radius)
         return np.minimum(error, 255.0)
 

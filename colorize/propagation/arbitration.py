@@ -10,7 +10,7 @@ margin over the anchored output. Only the input luminance and the keyframe are u
 import cv2
 import numpy as np
 
-from colorize.propagation.matching import Structure, patch_error
+from colorize.propagation.matching import IDENTITY, Exposure, Structure, expose, patch_error
 
 
 class Arbiter:
@@ -31,24 +31,25 @@ class Arbiter:
 
     def step(self, lum: Structure, key: Structure, key_ab: np.ndarray, to_previous: np.ndarray,
              ab: np.ndarray, explained: np.ndarray, keep: np.ndarray | None = None,
-             keep_above: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+             keep_above: np.ndarray | None = None, exposure: Exposure = IDENTITY) -> tuple[np.ndarray, np.ndarray]:
         """The arbitrated (H, W, 2) chroma and the (H, W) luminance it carries.
 
         ``lum``: the frame's structure; ``key``: the keyframe's; ``key_ab``: the keyframe's chroma (what copying
         gives); ``to_previous``: absolute coordinates (H, W, 2) in the previous frame; ``ab`` and ``explained``: the
         anchored output and the luminance it carries; ``keep``: (H, W) bool, pixels whose anchored output stays
         (the hole fill's: their chroma comes from their neighbours, not with ``explained``); ``keep_above``: (H, W)
-        float32, where given, ``keep`` pixels still go to a candidate whose region error is under it there.
+        float32, where given, ``keep`` pixels still go to a candidate whose region error is under it there;
+        ``exposure``: every candidate's carried (keyframe) luminance is compared as seen under it.
         """
         chain = cv2.remap(self._chain, to_previous, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._chain = chain
         chain_lum = np.ascontiguousarray(chain[..., 2])
         candidates = [(key_ab, key[0], key)] if self.copy else []  # (chroma, carried luminance, compared as)
         candidates.append((chain[..., :2], chain_lum, chain_lum))
-        best = self._region_error(lum, explained) - np.float32(self.margin)  # the anchored output's
+        best = self._region_error(lum, expose(explained, exposure)) - np.float32(self.margin)  # the anchored output's
         wins = []  # per candidate, where it beats everything before it (so the last winner is the best of all)
         for source_ab, source_lum, source in candidates:
-            error = self._region_error(lum, source)
+            error = self._region_error(lum, expose(source, exposure))
             better = error < best
             if keep is not None:
                 better &= ~keep if keep_above is None else ~keep | (error < keep_above)

@@ -98,6 +98,18 @@ def follow_exposure(applied: Exposure, fit: Exposure, max_step: float = 2.0, min
                     fit.correlation, fit.share)
 
 
+def expose(source: np.ndarray | Structure, exposure: Exposure) -> np.ndarray | Structure:
+    """``source`` (luminance on the uint8 scale, or its :func:`structure`) as seen under ``exposure``: gain x L +
+    offset, gradients x gain. ``source`` itself where the exposure is the identity."""
+    gain, offset = np.float32(exposure.gain), np.float32(exposure.offset)
+    if (gain, offset) == (1.0, 0.0):
+        return source
+    if isinstance(source, np.ndarray):
+        return source * gain + offset
+    value, grad_x, grad_y = source
+    return value * gain + offset, grad_x * gain, grad_y * gain
+
+
 def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Least-squares slope and intercept of y against x (slope 1 where x is constant)."""
     spread = x.var()

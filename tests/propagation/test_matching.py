@@ -7,7 +7,16 @@ import scipy.ndimage
 import skimage.data
 
 from colorize.color import luminance_to_uint8, rgb_to_luminance
-from colorize.propagation.matching import IDENTITY, Exposure, confidence, fit_exposure, follow_exposure, patch_error
+from colorize.propagation.matching import (
+    IDENTITY,
+    Exposure,
+    confidence,
+    expose,
+    fit_exposure,
+    follow_exposure,
+    patch_error,
+    structure,
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +131,15 @@ def test_follow_exposure_holds_where_the_fit_is_not_trusted():
                  IDENTITY):
         assert follow_exposure(applied, weak) == applied
 
+
+
+def test_expose_maps_values_and_scales_gradients(lum):
+    exposure = Exposure(gain=0.8, offset=12.0)
+    seen = expose(structure(lum), exposure)
+    np.testing.assert_allclose(seen[0], 0.8 * lum + 12.0, rtol=1e-6)
+    for mapped, plain in zip(seen[1:], structure(lum)[1:]):
+        np.testing.assert_allclose(mapped, 0.8 * plain, rtol=1e-6)
+    # A frame under that exposure matches the exposed source (errors only from float rounding), not the plain one.
+    frame = (0.8 * lum + 12.0).astype(np.float32)
+    assert patch_error(frame, expose(lum, exposure)).max() < 1e-3 < patch_error(frame, lum).min()
+    assert expose(lum, IDENTITY) is lum
