@@ -25,22 +25,21 @@ from colorize.pipeline.config import OutputConfig
 from colorize.propagation import AnchoredConfig, AnchoredPropagator, Reference, make_keyframe
 
 
-def measure(run, repeats: int) -> tuple[float, float, object]:
-    """Median CPU and wall seconds of ``run()`` over ``repeats`` calls, and the last call's result."""
+def measure(run, repeats: int) -> tuple[float, float]:
+    """Median CPU and wall seconds of ``run()`` over ``repeats`` calls."""
     cpu, wall = [], []
     for _ in range(repeats):
         start_cpu, start_wall = time.process_time(), time.perf_counter()
-        result = run()
+        run()
         cpu.append(time.process_time() - start_cpu)
         wall.append(time.perf_counter() - start_wall)
-    return statistics.median(cpu), statistics.median(wall), result
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def propagate(frames, lum8) -> list:
     """The default propagator over the clip, frame 0 the keyframe (its flows included, started ahead as the program
     does); the (H, W, 2) chroma of every frame."""
-    config = AnchoredConfig()
-    propagator = AnchoredPropagator(config)
+    propagator = AnchoredPropagator(AnchoredConfig())
     chroma = [propagator.reset(make_keyframe(0, lum8[0], Reference.from_rgb(frames[0], lum8[0].shape))).ab]
     for index, lum in enumerate(lum8[1:], 1):
         if index + 1 < len(lum8):
@@ -73,22 +72,21 @@ def main() -> None:
                 for rgb in colorized:
                     writer.write(rgb)
 
-        stages = {
-            "decoding": lambda: list(iter_frames(video)),
-            "luminance": lambda: [luminance_to_uint8(rgb_to_luminance(frame)) for frame in frames],
-            "one DIS flow (frame to frame)": lambda: [flow(a, b) for a, b in zip(lum8[1:], lum8[:-1])],
-            "propagation, its flows included": lambda: propagate(frames, lum8),
-            "composing (Lab to RGB)": lambda: [compose_lab(plane, ab) for plane, ab in zip(lum, chroma)],
-            "encoding (x264, the program's settings)": encode,
-        }
+        stages = [  # (name, run, whether it counts in the sum: the separate flow is inside the propagation's)
+            ("decoding", lambda: list(iter_frames(video)), True),
+            ("luminance", lambda: [luminance_to_uint8(rgb_to_luminance(frame)) for frame in frames], True),
+            ("one DIS flow (frame to frame)", lambda: [flow(a, b) for a, b in zip(lum8[1:], lum8[:-1])], False),
+            ("propagation, its flows included", lambda: propagate(frames, lum8), True),
+            ("composing (Lab to RGB)", lambda: [compose_lab(plane, ab) for plane, ab in zip(lum, chroma)], True),
+            ("encoding (x264, the program's settings)", encode, True),
+        ]
         count = len(frames)
         print(f"| stage ({args.size}, {count} frames) | CPU ms a frame | wall ms a frame |")
         print("|---|---:|---:|")
         total = 0.0
-        for name, run in stages.items():
-            cpu, wall, _ = measure(run, args.repeats)
-            if not name.startswith("one DIS"):  # inside the propagation's figure
-                total += cpu
+        for name, run, counted in stages:
+            cpu, wall = measure(run, args.repeats)
+            total += cpu if counted else 0.0
             print(f"| {name} | {1e3 * cpu / count:.1f} | {1e3 * wall / count:.1f} |", flush=True)
     cores = os.cpu_count() or 1
     print(f"\nsum without the separate flow: {1e3 * total / count:.1f} CPU ms a frame; on {cores} cores at most "

@@ -266,9 +266,8 @@ class AnchoredPropagator(ChromaPropagator):
             detail = ab - smooth  # ab itself is the carried state: not modified
             detail *= gate[..., None]
             ab = np.add(smooth, detail, out=smooth)
-        gain, offset = self._exposure.gain, self._exposure.offset
-        if cfg.exposure and cfg.exposure_chroma and (gain, offset) != (1.0, 0.0):
-            ab = ab * _exposure_chroma_factor(lum8, gain, offset)[..., None]
+        if cfg.exposure and cfg.exposure_chroma and not self._exposure.is_identity:
+            ab = ab * _exposure_chroma_factor(lum8, self._exposure.gain, self._exposure.offset)[..., None]
         return PropagationStep(ab, total)
 
     def _flows_ahead(self, lum8: np.ndarray) -> tuple[futures.Future | None, futures.Future | None]:
@@ -312,8 +311,9 @@ def _exposure_chroma_factor(lum8: np.ndarray, gain: float, offset: float) -> np.
     """(H, W) float32 factor by which an exposure change (frame = ``gain`` x keyframe + ``offset``, uint8 scale)
     scales a surface's Lab chroma: (L + 16) / (L_key + 16) in Lab units, clipped to [0.5, 2]."""
     to_lab = np.float32(100.0 / 255.0)
-    lum = lum8.astype(np.float32) * to_lab + np.float32(16.0)
-    key = (lum8.astype(np.float32) - np.float32(offset)) * np.float32(to_lab / gain) + np.float32(16.0)
+    frame = lum8.astype(np.float32)
+    key = (frame - np.float32(offset)) * np.float32(to_lab / gain) + np.float32(16.0)
+    lum = frame * to_lab + np.float32(16.0)
     return np.clip(lum / np.maximum(key, np.float32(1.0)), 0.5, 2.0)
 
 

@@ -47,6 +47,11 @@ class Exposure(NamedTuple):
     correlation: float = 0.0
     share: float = 0.0
 
+    @property
+    def is_identity(self) -> bool:
+        """No change of exposure: gain 1, offset 0."""
+        return (self.gain, self.offset) == (1.0, 0.0)
+
 
 IDENTITY = Exposure()
 
@@ -101,9 +106,9 @@ def follow_exposure(applied: Exposure, fit: Exposure, max_step: float = 2.0, min
 def expose(source: np.ndarray | Structure, exposure: Exposure) -> np.ndarray | Structure:
     """``source`` (luminance on the uint8 scale, or its :func:`structure`) as seen under ``exposure``: gain x L +
     offset, gradients x gain. ``source`` itself where the exposure is the identity."""
-    gain, offset = np.float32(exposure.gain), np.float32(exposure.offset)
-    if (gain, offset) == (1.0, 0.0):
+    if exposure.is_identity:
         return source
+    gain, offset = np.float32(exposure.gain), np.float32(exposure.offset)
     if isinstance(source, np.ndarray):
         return source * gain + offset
     value, grad_x, grad_y = source

@@ -132,7 +132,6 @@ def test_follow_exposure_holds_where_the_fit_is_not_trusted():
         assert follow_exposure(applied, weak) == applied
 
 
-
 def test_expose_maps_values_and_scales_gradients(lum):
     exposure = Exposure(gain=0.8, offset=12.0)
     seen = expose(structure(lum), exposure)
