@@ -15,9 +15,11 @@ Per frame t:
    map replaces the composed one where its sampled keyframe luminance matches frame t's structure better by
    ``anchor_margin``. The keyframe's chroma is sampled once through the chosen map; its confidence comes from the
    patch error (``key_scale``) and falls to 0 where the map folds or collapses (area ratio below ``fold_below``,
-   where flat luminance matches by chance). Both flows are DIS with ``flow_preset``. Why: sampled once through a
-   re-anchored map, the keyframe's chroma neither blurs (as re-warping the previous output every frame does) nor
-   drifts far.
+   where flat luminance matches by chance). Both flows are DIS with ``flow_preset``. With ``exposure``, the keyframe's
+   luminance is compared after a gain and offset fitted on the composed map, followed slowly and applied beyond a
+   dead band (:mod:`colorize.propagation.matching`). Why: sampled once through a re-anchored map, the keyframe's
+   chroma neither blurs (as re-warping the previous output every frame does) nor drifts far; when a camera's
+   auto-exposure changes, an uncorrected keyframe mismatches everywhere and wrong direct maps win.
 2. Chained fallback. The previous output, warped by flow t→t-1, gets the confidence its patch error earns
    (``chain_scale``) times the share the keyframe leaves (1 - keyframe confidence) times the carried confidence to
    the power ``chain_decay``; the chroma is the confidence-weighted mean of the two. Why (the decay): a color
@@ -60,6 +62,7 @@ from colorize.propagation.matching import (
     IDENTITY,
     Structure,
     confidence,
+    dead_band,
     expose,
     fit_exposure,
     follow_exposure,
@@ -116,12 +119,16 @@ class AnchoredConfig:
     # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`)
     # and followed slowly where most of the frame agrees (:func:`~colorize.propagation.matching.follow_exposure`);
     # the arbitration compares its candidates under it too.
-    # With ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by (L + 16) / (L_key
-    # + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps to the frame's.
-    # Off: the fit is even over 38 clips but takes a bundled clip's margin under its rule's +0.3 dB, and the
-    # chroma scaling lost where a clip brightens with less contrast (haze, not exposure; benchmarks/README.md,
-    # "Exposure changes").
-    exposure: bool = False
+    # Brightness changes within ``exposure_dead_band`` are not applied (on footage whose exposure does not change the
+    # fit is small and as often content: with the band, even over 38 clips and the bundled ones unchanged; a phone
+    # clip +2.3 dB). With ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by
+    # (L + 16) / (L_key + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps
+    # to the frame's; off: it lost where a clip brightens with less contrast (haze, not exposure). Measurements:
+    # benchmarks/README.md, "Exposure changes".
+    exposure: bool = True
+    # Brightness changes at mid-grey (uint8 levels) up to this are not applied, from twice it wholly (in between a
+    # ramp; :func:`~colorize.propagation.matching.dead_band`); 0 applies every followed change.
+    exposure_dead_band: float = 6.0
     exposure_chroma: bool = False
 
     def __post_init__(self) -> None:
@@ -159,7 +166,8 @@ class AnchoredPropagator(ChromaPropagator):
         self._key_structure = structure(self._key_lum)
         self._confidence = np.ones((height, width), np.float32)  # of the previous output, carried with it
         self._explained = self._key_lum  # the keyframe luminance the carried chroma came with
-        self._exposure = IDENTITY  # gain and offset from the keyframe's luminance to the frame's (``exposure``)
+        self._followed = IDENTITY  # gain and offset from the keyframe's luminance to the frame's (``exposure``)
+        self._exposure = IDENTITY  # what is applied: the followed one outside the dead band (``exposure_dead_band``)
         if self.config.arbitrate:
             self._arbiter.reset(self._ab, self._key_lum)
         return PropagationStep(self._ab, self._confidence)
@@ -301,7 +309,8 @@ class AnchoredPropagator(ChromaPropagator):
         source = _sample(self._key_lum, coords, border_value=-1000.0)
         if self.config.exposure:
             if fit:
-                self._exposure = follow_exposure(self._exposure, fit_exposure(lum[0], source))
+                self._followed = follow_exposure(self._followed, fit_exposure(lum[0], source))
+                self._exposure = dead_band(self._followed, self.config.exposure_dead_band)
             source = expose(source, self._exposure)  # outside the keyframe stays far below 0 (error 255)
         error = patch_error(lum, source, self.config.match_radius)
         return np.minimum(error, 255.0)

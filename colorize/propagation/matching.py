@@ -103,6 +103,22 @@ def follow_exposure(applied: Exposure, fit: Exposure, max_step: float = 2.0, min
                     fit.correlation, fit.share)
 
 
+def dead_band(exposure: Exposure, width: float) -> Exposure:
+    """``exposure`` scaled toward the identity by its brightness change at mid-grey, m = gain x 128 + offset - 128
+    (uint8 levels): not at all from |m| = 2 ``width`` on, wholly to the identity for |m| <= ``width``, linearly in
+    between (gain - 1 and offset alike, so the result changes continuously with the fit). ``width`` 0: unchanged.
+
+    A change of brightness that small costs the patch errors little and is as often content as exposure.
+    """
+    shift = abs(exposure.gain * 128.0 + exposure.offset - 128.0)
+    if width <= 0 or shift >= 2.0 * width:
+        return exposure
+    if shift <= width:
+        return IDENTITY
+    t = (shift - width) / width
+    return exposure._replace(gain=1.0 + t * (exposure.gain - 1.0), offset=t * exposure.offset)
+
+
 def expose(source: np.ndarray | Structure, exposure: Exposure) -> np.ndarray | Structure:
     """``source`` (luminance on the uint8 scale, or its :func:`structure`) as seen under ``exposure``: gain x L +
     offset, gradients x gain. ``source`` itself where the exposure is the identity."""

@@ -11,6 +11,7 @@ from colorize.propagation.matching import (
     IDENTITY,
     Exposure,
     confidence,
+    dead_band,
     expose,
     fit_exposure,
     follow_exposure,
@@ -130,6 +131,23 @@ def test_follow_exposure_holds_where_the_fit_is_not_trusted():
     for weak in (Exposure(0.7, -30.0, correlation=0.85, share=0.9), Exposure(0.7, -30.0, correlation=0.97, share=0.4),
                  IDENTITY):
         assert follow_exposure(applied, weak) == applied
+
+
+def test_dead_band_drops_small_brightness_changes_and_ramps_to_the_whole_change():
+    def shift(exposure):  # brightness change at mid-grey, uint8 levels
+        return exposure.gain * 128 + exposure.offset - 128
+
+    darker = Exposure(gain=0.9, offset=3.8, correlation=0.95, share=0.8)  # -9.0 at mid-grey, halfway up the ramp
+    assert shift(darker) == pytest.approx(-9.0)
+    assert shift(dead_band(darker, 6.0)) == pytest.approx(-4.5)  # gain - 1 and offset scaled by (9 - 6) / 6
+    assert dead_band(darker, 6.0).gain == pytest.approx(0.95)
+    assert dead_band(darker, 10.0) == IDENTITY  # inside the band
+    assert dead_band(darker, 4.5) == darker  # 9 levels is twice the band: applied whole
+    assert dead_band(darker, 0.0) == darker
+    # Continuous at both ends of the ramp (no jump in the comparisons as the followed change crosses them).
+    for edge in (6.0, 12.0):
+        below, above = (dead_band(Exposure(1.0, edge + d, 0.95, 0.8), 6.0) for d in (-1e-6, 1e-6))
+        assert abs(shift(above) - shift(below)) < 1e-4
 
 
 def test_expose_maps_values_and_scales_gradients(lum):
