@@ -119,15 +119,14 @@ class AnchoredConfig:
     # global gain and offset fitted each step on the composed map (:func:`~colorize.propagation.matching.fit_exposure`)
     # and followed slowly where most of the frame agrees (:func:`~colorize.propagation.matching.follow_exposure`);
     # the arbitration compares its candidates under it too.
-    # Brightness changes within ``exposure_dead_band`` are not applied (on footage whose exposure does not change the
-    # fit is small and as often content: with the band, even over 38 clips and the bundled ones unchanged; a phone
-    # clip +2.3 dB). With ``exposure_chroma`` the output's chroma is scaled as a change of exposure scales it, by
-    # (L + 16) / (L_key + 16) (Lab's a and b go with f(Y) = (L + 16) / 116), L_key the keyframe luminance the fit maps
-    # to the frame's; off: it lost where a clip brightens with less contrast (haze, not exposure). Measurements:
-    # benchmarks/README.md, "Exposure changes".
+    # Even over 38 clips, the bundled ones unchanged, a phone clip +2.3 dB. With ``exposure_chroma`` the output's
+    # chroma is scaled as a change of exposure scales it, by (L + 16) / (L_key + 16) (Lab's a and b go with f(Y) =
+    # (L + 16) / 116), L_key the keyframe luminance the fit maps to the frame's; off: it lost where a clip brightens
+    # with less contrast (haze, not exposure). Measurements: benchmarks/README.md, "Exposure changes".
     exposure: bool = True
-    # Brightness changes at mid-grey (uint8 levels) up to this are not applied, from twice it wholly (in between a
-    # ramp; :func:`~colorize.propagation.matching.dead_band`); 0 applies every followed change.
+    # Followed brightness changes at mid-grey (uint8 levels) up to this are not applied, from twice it wholly, in
+    # between in part (:func:`~colorize.propagation.matching.dead_band`): on footage whose exposure does not change
+    # the fit is small and as often content. 0 applies every followed change.
     exposure_dead_band: float = 6.0
     exposure_chroma: bool = False
 
@@ -135,6 +134,8 @@ class AnchoredConfig:
         FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
         if self.key_flow_every < 1:
             raise ValueError(f"key_flow_every must be at least 1, got {self.key_flow_every}")
+        if self.exposure_dead_band < 0:
+            raise ValueError(f"exposure_dead_band must be at least 0, got {self.exposure_dead_band}")
 
 
 class AnchoredPropagator(ChromaPropagator):

@@ -104,9 +104,10 @@ def follow_exposure(applied: Exposure, fit: Exposure, max_step: float = 2.0, min
 
 
 def dead_band(exposure: Exposure, width: float) -> Exposure:
-    """``exposure`` scaled toward the identity by its brightness change at mid-grey, m = gain x 128 + offset - 128
-    (uint8 levels): not at all from |m| = 2 ``width`` on, wholly to the identity for |m| <= ``width``, linearly in
-    between (gain - 1 and offset alike, so the result changes continuously with the fit). ``width`` 0: unchanged.
+    """The part of ``exposure`` to apply, by its brightness change at mid-grey m = gain x 128 + offset - 128 (uint8
+    levels): none of it (the identity) while |m| <= ``width``, all of it from |m| = 2 ``width`` on, and in between
+    gain - 1 and offset scaled by (|m| - ``width``) / ``width``, so the result changes continuously with the
+    followed fit. ``width`` 0: all of it.
 
     A change of brightness that small costs the patch errors little and is as often content as exposure.
     """

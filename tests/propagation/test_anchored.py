@@ -219,3 +219,5 @@ def test_exposure_change_keeps_the_keyframe_and_scales_its_chroma(carphone_lab, 
     np.testing.assert_array_equal(unchanged, baseline)
     unbanded = AnchoredConfig(exposure=True, exposure_chroma=True, exposure_dead_band=0.0)
     assert not np.array_equal(run_propagator(AnchoredPropagator(unbanded), carphone_lab, NUM_FRAMES)[1], baseline)
+    with pytest.raises(ValueError, match="exposure_dead_band"):
+        AnchoredConfig(exposure_dead_band=-1.0)
