@@ -98,9 +98,7 @@ def follow_exposure(applied: Exposure, fit: Exposure, max_step: float = 2.0, min
     if fit.correlation < min_correlation or fit.share < min_share:
         return applied
     change = max(abs(fit.offset - applied.offset), abs(255.0 * (fit.gain - applied.gain) + fit.offset - applied.offset))
-    t = min(1.0, max_step / change) if change > 0 else 1.0
-    return Exposure(applied.gain + t * (fit.gain - applied.gain), applied.offset + t * (fit.offset - applied.offset),
-                    fit.correlation, fit.share)
+    return _between(applied, fit, min(1.0, max_step / change) if change > 0 else 1.0)
 
 
 def dead_band(exposure: Exposure, width: float) -> Exposure:
@@ -116,8 +114,7 @@ def dead_band(exposure: Exposure, width: float) -> Exposure:
         return exposure
     if shift <= width:
         return IDENTITY
-    t = (shift - width) / width
-    return exposure._replace(gain=1.0 + t * (exposure.gain - 1.0), offset=t * exposure.offset)
+    return _between(IDENTITY, exposure, (shift - width) / width)
 
 
 def expose(source: np.ndarray | Structure, exposure: Exposure) -> np.ndarray | Structure:
@@ -130,6 +127,12 @@ def expose(source: np.ndarray | Structure, exposure: Exposure) -> np.ndarray | S
         return source * gain + offset
     value, grad_x, grad_y = source
     return value * gain + offset, grad_x * gain, grad_y * gain
+
+
+def _between(start: Exposure, end: Exposure, t: float) -> Exposure:
+    """The exposure ``t`` of the way from ``start`` to ``end`` (gain and offset alike), with ``end``'s fit quality."""
+    return Exposure(start.gain + t * (end.gain - start.gain), start.offset + t * (end.offset - start.offset),
+                    end.correlation, end.share)
 
 
 def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
