@@ -54,7 +54,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from colorize.flow import DISFlow, FlowConfig, sampling_grid
+from colorize.flow import DISFlow, FlowConfig, sample, sample_together, sampling_grid
 from colorize.propagation.arbitration import Arbiter
 from colorize.propagation.base import ChromaPropagator, Keyframe, PropagationStep
 from colorize.propagation.fill import edge_aware_fill
@@ -195,11 +195,11 @@ class AnchoredPropagator(ChromaPropagator):
                 to_key_next = _FLOW_THREAD.get().submit(self._key_flow, upcoming, self._key.lum8)
             self._ahead = (upcoming, to_previous_next, to_key_next)
 
-        # 1. Composed and direct maps into the keyframe; pick per region by structural match.
-        # Three remaps rather than one of the stacked state: the arithmetic below on strided channel views of a
-        # stacked result cost more (3 ms a 640x360 frame) than the remaps save.
-        composed, chain_ab, carried_confidence = (_sample(state, to_previous)
-                                                  for state in (self._coords, self._ab, self._confidence))
+        # 1. Composed and direct maps into the keyframe; pick per region by structural match. The carried state
+        # is sampled in 4-channel remaps (sample_together: cheaper and exact).
+        composed, chain_ab = sample_together([self._coords, self._ab], to_previous)
+        carried_confidence, previous_lum, chain_lum = sample_together(
+            [self._confidence, self._lum, self._explained], to_previous)
         error_composed = self._key_error(lum, composed, fit=cfg.exposure)
         coords, key_error = composed, error_composed  # the direct map's choices are copied in, in place
         if pending is not None:
@@ -216,7 +216,7 @@ class AnchoredPropagator(ChromaPropagator):
             here = (cv2.blur(error_here, region) + cfg.same_place_margin < cv2.blur(key_error, region)).view(np.uint8)
             cv2.copyTo(self._grid, here, coords)
             cv2.copyTo(error_here, here, key_error)
-        key_ab = _sample(self._key.ab, coords)
+        key_ab, key_lum = sample_together([self._key.ab, self._key_lum], coords)
         fold = 1.0
         if cfg.fold_below > 0:  # a folded or collapsed map matches flat luminance by chance, not by geometry
             fold = np.clip(_area_ratio(coords, cfg.match_radius) / cfg.fold_below, 0.0, 1.0)
@@ -229,7 +229,7 @@ class AnchoredPropagator(ChromaPropagator):
             gate = confidence(key_error / allowance, cfg.key_scale) * fold
 
         # 2-3. Previous output as the fallback; optionally an edge-aware fill of what nothing explains.
-        chain_error = patch_error(lum, _sample(self._lum, to_previous), cfg.match_radius)
+        chain_error = patch_error(lum, previous_lum, cfg.match_radius)
         chain_conf = confidence(chain_error, cfg.chain_scale) * (1.0 - key_conf)
         if cfg.chain_decay:
             chain_conf *= np.maximum(carried_confidence, 1e-3) ** cfg.chain_decay
@@ -243,8 +243,7 @@ class AnchoredPropagator(ChromaPropagator):
         weight = self._hole_weight(total, chain_error, lum, texture) if cfg.fill else None
         explained = None
         if cfg.arbitrate:  # the luminance the chroma came with, blended by the same weights
-            chain_lum = _sample(self._explained, to_previous)
-            explained = _sample(self._key_lum, coords) - chain_lum
+            explained = key_lum - chain_lum
             explained *= key_share
             explained += chain_lum
         if weight is not None:
@@ -307,7 +306,7 @@ class AnchoredPropagator(ChromaPropagator):
     def _key_error(self, lum: Structure, coords: np.ndarray, fit: bool = False) -> np.ndarray:
         """Patch error of the keyframe luminance sampled at ``coords``; maps leaving the keyframe score 255. With
         ``exposure`` the sample is first mapped by the step's gain and offset, fitted here when ``fit``."""
-        source = _sample(self._key_lum, coords, border_value=-1000.0)
+        source = sample(self._key_lum, coords, border_value=-1000.0)
         if self.config.exposure:
             if fit:
                 self._followed = follow_exposure(self._followed, fit_exposure(lum[0], source))
@@ -348,10 +347,3 @@ def _area_ratio(coords: np.ndarray, radius: int) -> np.ndarray:
     determinant -= cv2.multiply(dx_dy, dy_dx)
     return cv2.blur(determinant, (2 * radius + 1,) * 2)
 
-
-def _sample(image: np.ndarray, coords: np.ndarray, border_value: float | None = None) -> np.ndarray:
-    """Bilinear sample of ``image`` at absolute ``coords`` (H, W, 2) = (x, y)."""
-    coords = np.ascontiguousarray(coords)  # one two-channel map: no copies of strided x and y planes
-    if border_value is None:
-        return cv2.remap(image, coords, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return cv2.remap(image, coords, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border_value)

@@ -10,12 +10,13 @@ margin over the anchored output. Only the input luminance and the keyframe are u
 import cv2
 import numpy as np
 
+from colorize.flow import sample_together
 from colorize.propagation.matching import IDENTITY, Exposure, Structure, expose, patch_error
 
 
 class Arbiter:
-    """Per-frame arbitration state: the pure chained candidate, (H, W, 3) float32 = (a, b, luminance) raw Lab
-    chroma and uint8-scale luminance, warped frame to frame by the same flow as the anchored method.
+    """Per-frame arbitration state: the pure chained candidate, (H, W, 2) float32 raw Lab chroma and the (H, W)
+    float32 uint8-scale luminance it carries, warped frame to frame by the same flow as the anchored method.
 
     ``margin``: uint8 levels by which a baseline's region error must beat the anchored output's; errors are
     patch errors over (2 ``match_radius`` + 1)² windows averaged over (2 ``region_radius`` + 1)² regions.
@@ -27,7 +28,7 @@ class Arbiter:
 
     def reset(self, key_ab: np.ndarray, key_lum: np.ndarray) -> None:
         """Start both baselines at the keyframe: ``key_ab`` (H, W, 2), ``key_lum`` (H, W) float32."""
-        self._chain = np.dstack([key_ab, key_lum]).astype(np.float32)
+        self._chain_ab, self._chain_lum = key_ab.astype(np.float32), key_lum.astype(np.float32)
 
     def step(self, lum: Structure, key: Structure, key_ab: np.ndarray, to_previous: np.ndarray,
              ab: np.ndarray, explained: np.ndarray, keep: np.ndarray | None = None,
@@ -41,11 +42,9 @@ class Arbiter:
         float32, where given, ``keep`` pixels still go to a candidate whose region error is under it there;
         ``exposure``: every candidate's carried (keyframe) luminance is compared as seen under it.
         """
-        chain = cv2.remap(self._chain, to_previous, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        self._chain = chain
-        chain_lum = np.ascontiguousarray(chain[..., 2])
+        self._chain_ab, self._chain_lum = sample_together([self._chain_ab, self._chain_lum], to_previous)
         candidates = [(key_ab, key[0], key)] if self.copy else []  # (chroma, carried luminance, compared as)
-        candidates.append((chain[..., :2], chain_lum, chain_lum))
+        candidates.append((self._chain_ab, self._chain_lum, self._chain_lum))
         best = self._region_error(lum, expose(explained, exposure)) - np.float32(self.margin)  # the anchored output's
         wins = []  # per candidate, where it beats everything before it (so the last winner is the best of all)
         for source_ab, source_lum, source in candidates:
@@ -59,7 +58,7 @@ class Arbiter:
             return ab, explained
         ab, explained = ab.copy(), explained.copy()
         for mask, source_ab, source_lum in wins:
-            cv2.copyTo(np.ascontiguousarray(source_ab), mask, ab)
+            cv2.copyTo(source_ab, mask, ab)
             cv2.copyTo(source_lum, mask, explained)
         return ab, explained
 
