@@ -32,10 +32,13 @@ _DIS_MIN_SIDE = 32
 class FlowConfig:
     preset: str = "medium"  # DIS preset: ultrafast | fast | medium (OpenCV's) | fine (see _PRESETS)
     max_side: int = 640  # flow is computed with the longer image side at most this many pixels
+    patch_stride: int | None = None  # DIS patches every this many pixels (px), instead of the preset's
 
     def __post_init__(self) -> None:
         if self.preset not in _PRESETS:
             raise ValueError(f"unknown DIS preset {self.preset!r}; choose one of {sorted(_PRESETS)}")
+        if self.patch_stride is not None and self.patch_stride < 1:
+            raise ValueError(f"patch_stride must be at least 1, got {self.patch_stride}")
 
 
 class DISFlow:
@@ -45,6 +48,8 @@ class DISFlow:
         self.config = config or FlowConfig()
         preset, parameters = _PRESETS[self.config.preset]
         self._dis = cv2.DISOpticalFlow_create(preset)
+        if self.config.patch_stride is not None:
+            parameters = {**parameters, "PatchStride": self.config.patch_stride}
         for name, value in parameters.items():
             getattr(self._dis, f"set{name}")(value)
 

@@ -85,6 +85,7 @@ _EDGE_CLIP = 48.0
 @dataclass
 class AnchoredConfig:
     flow_preset: str = "fine"  # DIS preset for both flows (colorize.flow: ultrafast | fast | medium | fine)
+    flow_patch_stride: int | None = None  # DIS patch stride of both flows (px); None: the preset's
     match_radius: int = 3  # patch half-size for comparing luminance structure (pixels)
     region_radius: int = 7  # half-size of the window over which map choices are made (pixels)
     anchor_margin: float = 0.5  # the direct map must beat the composed one by this (uint8 levels)
@@ -131,7 +132,7 @@ class AnchoredConfig:
     exposure_chroma: bool = False
 
     def __post_init__(self) -> None:
-        FlowConfig(preset=self.flow_preset)  # rejects an unknown preset when the config is read
+        FlowConfig(preset=self.flow_preset, patch_stride=self.flow_patch_stride)  # rejects bad ones when read
         if self.key_flow_every < 1:
             raise ValueError(f"key_flow_every must be at least 1, got {self.key_flow_every}")
         if self.exposure_dead_band < 0:
@@ -143,14 +144,14 @@ class AnchoredPropagator(ChromaPropagator):
 
     def __init__(self, config: AnchoredConfig | None = None) -> None:
         self.config = config or AnchoredConfig()
-        flow_config = FlowConfig(preset=self.config.flow_preset, max_side=10_000)
+        cfg = self.config
+        flow_config = FlowConfig(preset=cfg.flow_preset, max_side=10_000, patch_stride=cfg.flow_patch_stride)
         self._flow = DISFlow(flow_config)
         self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
         self._next_flow = DISFlow(flow_config)  # and this one on a third
         self._prefetched = None  # the frame after the next step's, given by prefetch
         # (that frame's lum8, the futures of its flows to the current frame and, if it anchors, to the keyframe)
         self._ahead = None
-        cfg = self.config
         self._arbiter = Arbiter(cfg.arbitrate_margin, cfg.match_radius, cfg.region_radius, cfg.arbitrate_copy)
 
     def reset(self, keyframe: Keyframe) -> PropagationStep:
