@@ -23,6 +23,7 @@ from colorize.flow import DISFlow, FlowConfig
 from colorize.io import VideoWriter, iter_frames, probe_video
 from colorize.pipeline.config import OutputConfig
 from colorize.propagation import AnchoredConfig, AnchoredPropagator, Reference, make_keyframe
+from colorize.utils.memory import keep_freed_memory
 
 
 def measure(run, repeats: int) -> tuple[float, float]:
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
+    keep_freed_memory()  # as the program's frame loop does
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

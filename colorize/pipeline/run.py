@@ -25,6 +25,7 @@ from colorize.io import VideoInfo, list_keyframe_images, read_image
 from colorize.pipeline.outputs import RunOutputs
 from colorize.pipeline.resume import ResumePlan
 from colorize.utils.iterators import with_next
+from colorize.utils.memory import keep_freed_memory
 from colorize.utils.stopping import deferred_stop, stop_point
 from colorize.utils.threads import BoundedJobs
 from colorize.utils.timing import StageTimes
@@ -55,6 +56,7 @@ def write_frames(out: RunOutputs, frames: Iterable[np.ndarray], chroma: ChromaFn
     the frames still queued are dropped, so Ctrl-C stops within a frame or two.
     ``times``: where the time went, per thread (``main``, ``output``, ``scoring``) and stage, added to as it runs.
     """
+    keep_freed_memory()  # each frame's buffers reuse the last one's pages instead of faulting in new ones
     times = times if times is not None else StageTimes()
     truths = times.iterate("main", "reading ground truth", truth_frames) if truth_frames is not None else None
     anchors = anchors or {}
