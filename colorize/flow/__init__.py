@@ -1,4 +1,4 @@
-"""Optical flow (DIS) and flow-based warping. See :mod:`colorize.flow.dis` for the flow convention."""
+"""Optical flow (DIS), warping and sampling. See :mod:`colorize.flow.dis` for the flow convention."""
 
 from colorize.flow.dis import DISFlow, FlowConfig, compute_flow, resize_flow
 from colorize.flow.warp import motion_boundary_mask, occlusion_mask, sample, sample_together, sampling_grid, warp

@@ -1,4 +1,5 @@
-"""Backward warping with a flow field, and the occlusion / motion-boundary tests of Lai et al. (ECCV 2018)."""
+"""Backward warping with a flow field or at absolute coordinates, and the occlusion / motion-boundary tests of Lai
+et al. (ECCV 2018)."""
 
 import cv2
 import numpy as np

@@ -197,7 +197,8 @@ class AnchoredPropagator(ChromaPropagator):
             self._ahead = (upcoming, to_previous_next, to_key_next)
 
         # 1. Composed and direct maps into the keyframe; pick per region by structural match. The carried state
-        # is sampled in 4-channel remaps (sample_together: cheaper and exact).
+        # is sampled in 4-channel remaps (sample_together: cheaper and exact); the luminances only the arbitration
+        # uses (``explained`` here, the keyframe's at ``coords`` below) ride in channels that would be padding.
         composed, chain_ab = sample_together([self._coords, self._ab], to_previous)
         carried_confidence, previous_lum, chain_lum = sample_together(
             [self._confidence, self._lum, self._explained], to_previous)
