@@ -132,11 +132,15 @@ class AnchoredConfig:
     exposure_chroma: bool = False
 
     def __post_init__(self) -> None:
-        FlowConfig(preset=self.flow_preset, patch_stride=self.flow_patch_stride)  # rejects bad ones when read
+        self.flow_config()  # rejects an unknown preset or a bad stride when the config is read
         if self.key_flow_every < 1:
             raise ValueError(f"key_flow_every must be at least 1, got {self.key_flow_every}")
         if self.exposure_dead_band < 0:
             raise ValueError(f"exposure_dead_band must be at least 0, got {self.exposure_dead_band}")
+
+    def flow_config(self) -> FlowConfig:
+        """Both flows' settings; frames come at the working size already (no further shrinking)."""
+        return FlowConfig(preset=self.flow_preset, max_side=10_000, patch_stride=self.flow_patch_stride)
 
 
 class AnchoredPropagator(ChromaPropagator):
@@ -145,10 +149,9 @@ class AnchoredPropagator(ChromaPropagator):
     def __init__(self, config: AnchoredConfig | None = None) -> None:
         self.config = config or AnchoredConfig()
         cfg = self.config
-        flow_config = FlowConfig(preset=cfg.flow_preset, max_side=10_000, patch_stride=cfg.flow_patch_stride)
-        self._flow = DISFlow(flow_config)
-        self._key_flow = DISFlow(flow_config)  # its own estimator: it runs on another thread
-        self._next_flow = DISFlow(flow_config)  # and this one on a third
+        self._flow = DISFlow(cfg.flow_config())
+        self._key_flow = DISFlow(self._flow.config)  # its own estimator: it runs on another thread
+        self._next_flow = DISFlow(self._flow.config)  # and this one on a third
         self._prefetched = None  # the frame after the next step's, given by prefetch
         # (that frame's lum8, the futures of its flows to the current frame and, if it anchors, to the keyframe)
         self._ahead = None
