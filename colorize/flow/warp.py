@@ -17,7 +17,7 @@ def warp(image: np.ndarray, flow: np.ndarray, border: int = cv2.BORDER_REPLICATE
          interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
     """Sample ``image`` (H, W[, C]) at ``x + flow(x)``: with ``flow = compute_flow(a, b)``, ``warp(b, flow) ≈ a``."""
     map_x, map_y = sampling_grid(flow)
-    return cv2.remap(image, map_x, map_y, interpolation, borderMode=border)
+    return _remap(image, map_x, map_y, interpolation, border)
 
 
 def sample(image: np.ndarray, coords: np.ndarray, border_value: float | None = None) -> np.ndarray:
@@ -25,16 +25,16 @@ def sample(image: np.ndarray, coords: np.ndarray, border_value: float | None = N
     Outside the image: the nearest edge pixel, or ``border_value`` where given."""
     coords = np.ascontiguousarray(coords)  # one two-channel map: no copies of strided x and y planes
     if border_value is None:
-        return cv2.remap(image, coords, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return cv2.remap(image, coords, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=border_value)
+        return _remap(image, coords, None, cv2.INTER_LINEAR, cv2.BORDER_REPLICATE)
+    return _remap(image, coords, None, cv2.INTER_LINEAR, cv2.BORDER_CONSTANT, border_value)
 
 
 def sample_together(images: list[np.ndarray], coords: np.ndarray) -> list[np.ndarray]:
     """:func:`sample` of several float32 images of one size, four channels in all or fewer, in one remap.
 
-    Why: OpenCV's remap of a 4-channel float image costs what a 1-channel one does, while its 2- and 3-channel
-    remaps cost twice that and interpolate at coordinates rounded to 1/32 px (up to 2 % of the range off exact
-    bilinear); 1 and 4 channels are exact. The images are stacked (padded to 4 channels) and split again.
+    Why: OpenCV's remap of a 4-channel float image costs what a 1-channel one does, while a 3-channel remap costs
+    twice that (and a 2-channel one too, as two planes: see :func:`_remap`). The images are stacked (padded to 4
+    channels) and split again.
     """
     channels = sum(1 if image.ndim == 2 else image.shape[2] for image in images)
     if channels > 4:
@@ -44,6 +44,16 @@ def sample_together(images: list[np.ndarray], coords: np.ndarray) -> list[np.nda
     outputs = [np.empty((*coords.shape[:2], *image.shape[2:]), np.float32) for image in images]
     cv2.mixChannels([sampled], outputs, [index for channel in range(channels) for index in (channel, channel)])
     return outputs
+
+
+def _remap(image: np.ndarray, map1: np.ndarray, map2: np.ndarray | None, interpolation: int, border: int,
+           border_value: float = 0.0) -> np.ndarray:
+    """``cv2.remap``, exact for 2-channel float images too: OpenCV (5.1) interpolates those at positions rounded to
+    1/32 px (up to 2 % of the range off exact bilinear on rough data; 1-, 3- and 4-channel float remaps are exact),
+    so their two planes are remapped one by one, at the same cost."""
+    if image.ndim == 3 and image.shape[2] == 2 and image.dtype.kind == "f" and interpolation != cv2.INTER_NEAREST:
+        return cv2.merge([_remap(plane, map1, map2, interpolation, border, border_value) for plane in cv2.split(image)])
+    return cv2.remap(image, map1, map2, interpolation, borderMode=border, borderValue=(border_value,) * 4)
 
 
 def occlusion_mask(flow_ab: np.ndarray, flow_ba: np.ndarray) -> np.ndarray:
