@@ -69,7 +69,7 @@ from colorize.propagation.matching import (
     patch_error,
     structure,
 )
-from colorize.utils.opencv import ximgproc
+from colorize.utils.opencv import scale_channels, ximgproc
 from colorize.utils.threads import SharedPool
 
 # The two flows of a step are independent: the one to the keyframe runs here while the caller computes the
@@ -243,7 +243,7 @@ class AnchoredPropagator(ChromaPropagator):
         # neither is trusted at all.
         key_share = np.divide(key_conf, total, out=np.zeros_like(total), where=total > 1e-6)
         ab = np.subtract(key_ab, chain_ab, out=key_ab)
-        ab *= key_share[..., None]
+        scale_channels(ab, key_share)
         ab += chain_ab
         weight = self._hole_weight(total, chain_error, lum, texture) if cfg.fill else None
         explained = None
@@ -277,7 +277,7 @@ class AnchoredPropagator(ChromaPropagator):
         if cfg.smooth_radius:
             smooth = ximgproc().guidedFilter(lum8, ab, self._smooth_radius, cfg.smooth_eps * 255**2)
             detail = ab - smooth  # ab itself is the carried state: not modified
-            detail *= gate[..., None]
+            scale_channels(detail, gate)
             ab = np.add(smooth, detail, out=smooth)
         if cfg.exposure and cfg.exposure_chroma and not self._exposure.is_identity:
             ab = ab * _exposure_chroma_factor(lum8, self._exposure.gain, self._exposure.offset)[..., None]
