@@ -1,9 +1,13 @@
 """Fitting chroma into sRGB without changing L: ``compose_lab``, the last step of every colorization.
 
-A pixel whose requested color is outside sRGB keeps its L and hue; its chroma is scaled towards gray to the first
-point on the way from gray where the color leaves sRGB. The chroma of that point at each (L, hue) is tabulated once
-(:func:`max_chroma_table`, 0.3 s) and looked up with bilinear interpolation; the few pixels the interpolation leaves
-outside (where the boundary bends between samples) are finished by bisection.
+A pixel whose requested color is outside sRGB keeps its L; its chroma becomes the nearest one inside (distance in
+the ab plane at that L) among the hues within 4.2 degrees of its own (:func:`gamut_fit`), and whatever that leaves
+outside is scaled towards gray to the first point on the way from gray where the color leaves sRGB. A camera that
+clips a bright saturated color turns its hue a few degrees as well as desaturating it; keeping the hue alone made
+such colors flicker between deep and pale as their L moved (robot's yellow, benchmarks/README.md, "Nearest color at
+the same L"). The largest chroma inside at each (L, hue) is tabulated once (:func:`max_chroma_table`, 0.3 s) and
+looked up with bilinear interpolation; the few pixels the interpolation leaves outside (where the boundary bends
+between samples) are finished by bisection.
 
 The sRGB solid is star-shaped around the gray axis except next to its yellow corner (hue about 97-107 degrees, L
 90-100): there the colors of one (L, hue) that fit form two intervals, e.g. chroma 0-34 and 70-89 at L 97.3, hue
@@ -50,6 +54,8 @@ _NOT_STAR_L = 50.0
 _NOT_STAR_HUES = (85.0, 125.0)
 _HULL_STEP = 0.5
 _NEIGHBOURS = 2
+# gamut_fit looks this many table columns (4.2 degrees) either side of the requested hue, every 2nd column (0.7 deg)
+_HUE_WINDOW, _HUE_STRIDE = 12, 2
 
 
 def compose_lab(lum: np.ndarray, ab: np.ndarray) -> np.ndarray:
@@ -86,7 +92,7 @@ def _compose_into(rgb: np.ndarray, lum: np.ndarray, ab: np.ndarray) -> None:
     if outside.size:
         chosen = rows[outside]
         chosen[~np.isfinite(chosen[:, 1:]).all(axis=1), 1:] = 0.0  # NaN or infinite chroma: no color at all
-        rows[outside, 1:] = chosen[:, 1:] * gamut_scale(chosen)[:, None]
+        rows[outside, 1:] = gamut_fit(chosen)
     srgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)  # in [0, 1] (in gamut now); OpenCV is accurate to ~1e-3
     rgb[...] = cv2.convertScaleAbs(srgb, alpha=255.0)  # x 255, rounded and saturated to uint8
 
@@ -124,14 +130,34 @@ def out_of_gamut(linear: np.ndarray) -> np.ndarray:
     return (cv2.inRange(flat, (_BELOW,) * 3, (_ABOVE,) * 3) == 0).reshape(linear.shape[:-1])
 
 
+def gamut_fit(lab: np.ndarray) -> np.ndarray:
+    """(N, 2) float32 chroma for (N, 3) Lab rows outside sRGB that fits with L kept: the chroma nearest the requested
+    one inside the solid's star-shaped hull on the hues within ``_HUE_WINDOW`` table columns of its own, then scaled
+    towards gray where that is still outside (:func:`gamut_scale`). Never farther from the request than the scaling
+    alone, whose color is one of the candidates."""
+    lab = np.asarray(lab, np.float32)
+    chroma, column, l_row = _table_position(lab)
+    offsets = np.arange(-_HUE_WINDOW, _HUE_WINDOW + 1, _HUE_STRIDE, dtype=np.float32)
+    columns = (column + np.float32(_HUE_WINDOW))[:, None] + offsets  # on the wrapped table: no modulo needed
+    limits = _interpolate(_wrapped_hull_table(), columns.ravel(), np.repeat(l_row, offsets.size))
+    limits = limits.reshape(columns.shape) * np.float32(_INSIDE)
+    turn = np.cos(offsets * np.float32(2 * np.pi / _HUE_STEPS))  # cosine of the angle to the requested hue
+    projection = chroma[:, None] * turn
+    along = np.minimum(projection, limits, out=limits)  # the nearest point of each ray's inside part
+    projection *= -2.0
+    projection += along
+    best = np.multiply(projection, along, out=projection).argmin(axis=1)  # the squared distance less chroma²
+    rows = np.arange(len(lab))
+    hue = (column + offsets[best]) * np.float32(2 * np.pi / _HUE_STEPS)
+    nearest = np.column_stack([lab[:, 0], along[rows, best] * np.cos(hue), along[rows, best] * np.sin(hue)])
+    return nearest[:, 1:] * gamut_scale(nearest)[:, None]
+
+
 def gamut_scale(lab: np.ndarray) -> np.ndarray:
     """(N,) float32 factor in [0, 1] for the chroma of each (N, 3) Lab row so that it fits in sRGB with L kept (next
     to the yellow corner: in the solid's star-shaped hull around gray, to be clipped per channel)."""
     lab = np.asarray(lab, np.float32)
-    chroma = np.hypot(lab[:, 1], lab[:, 2])
-    hue_column = np.arctan2(lab[:, 2], lab[:, 1]) * np.float32(_HUE_STEPS / (2 * np.pi))
-    hue_column[hue_column < 0] += _HUE_STEPS
-    l_row = np.clip(lab[:, 0], 0.0, 100.0) * np.float32((_L_STEPS - 1) / 100.0)
+    chroma, hue_column, l_row = _table_position(lab)
     limit = _interpolate(hull_chroma_table(), hue_column, l_row)
     scale = np.minimum(limit * np.float32(_INSIDE) / np.maximum(chroma, 1e-6), 1.0)
     left = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(_scaled(lab, scale))))
@@ -180,6 +206,15 @@ def hull_chroma_table() -> np.ndarray:
 
 
 @functools.cache
+def _wrapped_hull_table() -> np.ndarray:
+    """(401, 1057) float32: :func:`hull_chroma_table` with ``_HUE_WINDOW`` columns of the hues across 0 degrees
+    repeated on either side, so column c + ``_HUE_WINDOW`` holds hue column c for c in [-16, 1040]."""
+    table = hull_chroma_table()
+    return np.ascontiguousarray(np.concatenate(
+        [table[:, _HUE_STEPS - _HUE_WINDOW:_HUE_STEPS], table, table[:, 1:_HUE_WINDOW + 1]], axis=1))
+
+
+@functools.cache
 def _two_intervals() -> np.ndarray:
     """(401, 1025) float32: 1 on the rays whose colors inside sRGB form two intervals and their neighbours (up to
     ``_NEIGHBOURS`` rows and columns away: thinner gaps lie between the table's rays), 0 elsewhere."""
@@ -199,6 +234,14 @@ def _bisect_scale(lab: np.ndarray, upper: np.ndarray, steps: int = _BISECTION_ST
         bad = out_of_gamut(lab_to_linear_rgb(_scaled(lab, mid)))
         hi, lo = np.where(bad, mid, hi), np.where(bad, lo, mid)
     return lo
+
+
+def _table_position(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(N,) chroma, fractional hue column in [0, 1024) and L row of (N, 3) float32 Lab rows on the tables' grid."""
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    column = np.arctan2(lab[:, 2], lab[:, 1]) * np.float32(_HUE_STEPS / (2 * np.pi))
+    column[column < 0] += _HUE_STEPS
+    return chroma, column, np.clip(lab[:, 0], 0.0, 100.0) * np.float32((_L_STEPS - 1) / 100.0)
 
 
 def _interpolate(table: np.ndarray, column: np.ndarray, row: np.ndarray) -> np.ndarray:

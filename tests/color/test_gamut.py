@@ -9,9 +9,11 @@ import skimage.data
 
 from colorize.color import compose_lab, lab_to_linear_rgb, lab_to_rgb, rgb_to_lab
 from colorize.color.gamut import (
+    _bisect_scale,
     _interpolate,
     _maybe_outside,
     _two_intervals,
+    gamut_fit,
     gamut_scale,
     max_chroma_table,
     out_of_gamut,
@@ -65,14 +67,15 @@ def test_compose_lab_only_desaturates_out_of_gamut_pixels(photo):
     # In gamut: exactly the requested color (up to rounding).
     expected = np.rint(lab_to_rgb(requested) * 255.0)
     assert np.abs(out[~out_of_gamut].astype(int) - expected[~out_of_gamut]).max() <= 1
-    # Out of gamut: chroma scaled towards gray, hue kept (measured max 2.9 degrees where chroma > 10).
+    # Out of gamut: less chroma, the hue turned by at most the search window of 4.2 degrees (measured max 7.6 where
+    # chroma > 10, the output's uint8 rounding included; 2.9 when the hue was kept).
     got = rgb_to_lab(out)
     chroma_out = np.hypot(got[..., 1], got[..., 2])
     chroma_req = np.hypot(ab[..., 0], ab[..., 1])
     assert (chroma_out[out_of_gamut] <= chroma_req[out_of_gamut] * 1.03 + 0.5).all()
-    assert (chroma_out[out_of_gamut] / chroma_req[out_of_gamut]).mean() < 0.9  # measured 0.69 / 0.69 / 0.81
+    assert (chroma_out[out_of_gamut] / chroma_req[out_of_gamut]).mean() < 0.9  # measured 0.73 / 0.74 / 0.85
     hue = np.angle((got[..., 1] + 1j * got[..., 2]) * np.conj(ab[..., 0] + 1j * ab[..., 1]), deg=True)
-    assert np.abs(hue[out_of_gamut & (chroma_out > 10)]).max() < 5.0
+    assert np.abs(hue[out_of_gamut & (chroma_out > 10)]).max() < 9.0
 
 
 def _random_lab(count: int, seed: int = 0) -> np.ndarray:
@@ -146,8 +149,9 @@ def test_a_chroma_between_the_two_intervals_is_kept():
     chroma = np.array([30.0, 50.0, 60.0, 75.0, 120.0], np.float32)
     lum = np.full((1, len(chroma)), 97.3, np.float32)
     got = rgb_to_lab(compose_lab(lum, np.stack([chroma * np.cos(hue), chroma * np.sin(hue)], axis=-1)[None]))[0]
-    # measured 29.9, 49.9, 60.0, 74.9, 89.2 (120 is beyond the outer interval: its end)
-    np.testing.assert_allclose(np.hypot(got[:, 1], got[:, 2]), [30.0, 50.0, 60.0, 75.0, 89.2], atol=1.0)
+    # measured 29.9, 49.9, 60.0, 74.9, 94.4 (120 is beyond the outer interval, whose end is 89.2 on this hue and
+    # farther on a hue within the search window)
+    np.testing.assert_allclose(np.hypot(got[:, 1], got[:, 2]), [30.0, 50.0, 60.0, 75.0, 94.4], atol=1.0)
     assert np.abs(got[:, 0] - 97.3).max() < L_BOUND
 
 
@@ -206,3 +210,39 @@ def test_only_pixels_the_pre_test_flags_can_be_outside(photo):
         exact = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(np.dstack([lum, ab]))))
         maybe = _maybe_outside(lum, np.ascontiguousarray(ab))
     assert exact.size > 100 and np.isin(exact, maybe).all()
+
+
+def test_gamut_fit_is_never_farther_than_scaling_towards_gray():
+    lab = _random_lab(20_000, seed=1)
+    lab = lab[out_of_gamut(lab_to_linear_rgb(lab)) & ~_near_yellow(lab)]
+    fitted = gamut_fit(lab)
+    fitted_lab = np.column_stack([lab[:, 0], fitted])
+    outside = out_of_gamut(lab_to_linear_rgb(fitted_lab))
+    assert outside.sum() < 10 and _near_yellow(fitted_lab[outside]).all()  # measured 8: kept there, to be clipped
+    nearest = np.hypot(*(fitted - lab[:, 1:]).T)
+    scaled = np.hypot(*(lab[:, 1:] * (gamut_scale(lab)[:, None] - 1.0)).T)
+    assert (nearest <= scaled + 1e-3).all()
+    assert (nearest < scaled - 1.0).mean() > 0.2  # measured 0.44: often much nearer
+
+
+def test_gamut_fit_finds_the_nearest_color_of_a_dense_search():
+    # Reference: every hue within the window at 1/8 of a table column, each ray's first exit by bisection, and the
+    # nearest point of its inside part.
+    lab = _random_lab(3_000, seed=2)
+    lab = lab[out_of_gamut(lab_to_linear_rgb(lab)) & ~_near_yellow(lab)]
+    chroma, hue = np.hypot(lab[:, 1], lab[:, 2]), np.arctan2(lab[:, 2], lab[:, 1])
+    best = np.full(len(lab), np.inf, np.float32)
+    for turn in np.radians(np.linspace(-12 * 360 / 1024, 12 * 360 / 1024, 12 * 8 * 2 + 1)):
+        ray = np.column_stack([lab[:, 0], np.cos(hue + turn) * chroma, np.sin(hue + turn) * chroma]).astype(np.float32)
+        limit = _bisect_scale(ray, np.ones(len(lab), np.float32), steps=20) * chroma
+        along = np.clip(chroma * np.cos(turn), 0.0, limit)
+        best = np.minimum(best, np.sqrt(chroma**2 + along**2 - 2 * chroma * along * np.cos(turn)))
+    excess = np.hypot(*(gamut_fit(lab) - lab[:, 1:]).T) - best  # chroma units: the table's interpolation
+    assert np.quantile(excess, 0.99) < 0.5 and excess.max() < 1.5 and excess.min() > -0.2  # measured 0.38, 1.09, -0.00
+
+
+def test_a_bright_yellow_keeps_its_saturation():
+    # robot's yellow parts at frame 45: the chroma carried from frame 0 (a 4.6, b 84) is outside sRGB at the frame's
+    # L 87, where the camera shows a 1, b 85. Scaled towards gray it became b 58; the nearest color keeps b 84.
+    fitted = gamut_fit(np.array([[87.0, 4.6, 84.0]], np.float32))[0]
+    assert fitted[1] > 83.0 and abs(fitted[0]) < 2.0  # measured a -1.6, b 83.9
