@@ -148,9 +148,10 @@ def gamut_fit(lab: np.ndarray) -> np.ndarray:
     projection += along
     best = np.multiply(projection, along, out=projection).argmin(axis=1)  # the squared distance less chroma²
     rows = np.arange(len(lab))
-    hue = (column + offsets[best]) * np.float32(2 * np.pi / _HUE_STEPS)
+    column = np.mod(column + offsets[best], np.float32(_HUE_STEPS))
+    hue = column * np.float32(2 * np.pi / _HUE_STEPS)
     nearest = np.column_stack([lab[:, 0], along[rows, best] * np.cos(hue), along[rows, best] * np.sin(hue)])
-    return nearest[:, 1:] * gamut_scale(nearest)[:, None]
+    return nearest[:, 1:] * _exact_scale(nearest, np.ones(len(lab), np.float32), column, l_row)[:, None]
 
 
 def gamut_scale(lab: np.ndarray) -> np.ndarray:
@@ -160,6 +161,12 @@ def gamut_scale(lab: np.ndarray) -> np.ndarray:
     chroma, hue_column, l_row = _table_position(lab)
     limit = _interpolate(hull_chroma_table(), hue_column, l_row)
     scale = np.minimum(limit * np.float32(_INSIDE) / np.maximum(chroma, 1e-6), 1.0)
+    return _exact_scale(lab, scale, hue_column, l_row)
+
+
+def _exact_scale(lab: np.ndarray, scale: np.ndarray, hue_column: np.ndarray, l_row: np.ndarray) -> np.ndarray:
+    """``scale`` (N,) where it leaves the (N, 3) Lab row inside sRGB (or next to the yellow corner, to be clipped),
+    else found by bisection below it; ``hue_column`` and ``l_row``: the rows' places on the tables' grid."""
     left = np.flatnonzero(out_of_gamut(lab_to_linear_rgb(_scaled(lab, scale))))
     if left.size:  # next to the yellow corner the outer interval is kept (clipped); elsewhere the boundary bends
         two_intervals = _interpolate(_two_intervals(), hue_column[left], l_row[left]) > 0  # between table samples:
