@@ -133,8 +133,8 @@ def out_of_gamut(linear: np.ndarray) -> np.ndarray:
 def gamut_fit(lab: np.ndarray) -> np.ndarray:
     """(N, 2) float32 chroma for (N, 3) Lab rows outside sRGB that fits with L kept: the chroma nearest the requested
     one inside the solid's star-shaped hull on the hues within ``_HUE_WINDOW`` table columns of its own, then scaled
-    towards gray where that is still outside (:func:`gamut_scale`). Never farther from the request than the scaling
-    alone, whose color is one of the candidates."""
+    towards gray by bisection where the table's interpolation leaves it outside (as in :func:`gamut_scale`). Never
+    farther from the request than :func:`gamut_scale`'s color, which is one of the candidates."""
     lab = np.asarray(lab, np.float32)
     chroma, column, l_row = _table_position(lab)
     offsets = np.arange(-_HUE_WINDOW, _HUE_WINDOW + 1, _HUE_STRIDE, dtype=np.float32)
@@ -214,8 +214,9 @@ def hull_chroma_table() -> np.ndarray:
 
 @functools.cache
 def _wrapped_hull_table() -> np.ndarray:
-    """(401, 1057) float32: :func:`hull_chroma_table` with ``_HUE_WINDOW`` columns of the hues across 0 degrees
-    repeated on either side, so column c + ``_HUE_WINDOW`` holds hue column c for c in [-16, 1040]."""
+    """(401, 1025 + 2 ``_HUE_WINDOW``) float32: :func:`hull_chroma_table` with ``_HUE_WINDOW`` columns of the hues
+    across 0 degrees repeated on either side, so column c + ``_HUE_WINDOW`` holds hue column c for every c from
+    -``_HUE_WINDOW`` to 1024 + ``_HUE_WINDOW``."""
     table = hull_chroma_table()
     return np.ascontiguousarray(np.concatenate(
         [table[:, _HUE_STEPS - _HUE_WINDOW:_HUE_STEPS], table, table[:, 1:_HUE_WINDOW + 1]], axis=1))
