@@ -147,10 +147,10 @@ def gamut_fit(lab: np.ndarray) -> np.ndarray:
     projection *= -2.0
     projection += along
     best = np.multiply(projection, along, out=projection).argmin(axis=1)  # the squared distance less chroma²
-    rows = np.arange(len(lab))
+    chosen = along[np.arange(len(lab)), best]
     column = np.mod(column + offsets[best], np.float32(_HUE_STEPS))
     hue = column * np.float32(2 * np.pi / _HUE_STEPS)
-    nearest = np.column_stack([lab[:, 0], along[rows, best] * np.cos(hue), along[rows, best] * np.sin(hue)])
+    nearest = np.column_stack([lab[:, 0], chosen * np.cos(hue), chosen * np.sin(hue)])
     return nearest[:, 1:] * _exact_scale(nearest, np.ones(len(lab), np.float32), column, l_row)[:, None]
 
 

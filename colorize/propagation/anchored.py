@@ -280,7 +280,7 @@ class AnchoredPropagator(ChromaPropagator):
             scale_channels(detail, gate)
             ab = np.add(smooth, detail, out=smooth)
         if cfg.exposure and cfg.exposure_chroma and not self._exposure.is_identity:
-            ab = ab * _exposure_chroma_factor(lum8, self._exposure.gain, self._exposure.offset)[..., None]
+            ab = scale_channels(ab.copy(), _exposure_chroma_factor(lum8, self._exposure.gain, self._exposure.offset))
         return PropagationStep(ab, total)
 
     def _flows_ahead(self, lum8: np.ndarray) -> tuple[futures.Future | None, futures.Future | None]:

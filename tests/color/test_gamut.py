@@ -12,6 +12,7 @@ from colorize.color.gamut import (
     _bisect_scale,
     _interpolate,
     _maybe_outside,
+    _table_position,
     _two_intervals,
     gamut_fit,
     gamut_scale,
@@ -92,15 +93,14 @@ def _first_exit(lab: np.ndarray, steps: int = 2000) -> np.ndarray:
     return np.maximum(first_out - 1.0 / steps, 0.0)
 
 
-def _table_position(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(N,) fractional hue columns and L rows of (N, 3) Lab rows on the max-chroma table's grid."""
-    column = (np.arctan2(lab[:, 2], lab[:, 1]) % (2 * np.pi) * (1024 / (2 * np.pi))).astype(np.float32)
-    return column, (lab[:, 0] * 4).astype(np.float32)
+def _grid(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) fractional hue columns and L rows of (N, 3) Lab rows on the tables' grid."""
+    return _table_position(np.asarray(lab, np.float32))[1:]
 
 
 def _near_yellow(lab: np.ndarray) -> np.ndarray:
     """(N,) bool: the rows next to the yellow corner, where the colors that fit form two intervals."""
-    return _interpolate(_two_intervals(), *_table_position(lab)) > 0
+    return _interpolate(_two_intervals(), *_grid(lab)) > 0
 
 
 def test_gamut_scale_matches_a_dense_scan():
@@ -122,7 +122,7 @@ def test_gamut_scale_matches_a_dense_scan():
 @pytest.mark.parametrize("rgb", [(255, 0, 0), (0, 255, 0), (0, 0, 255), (0, 255, 255), (255, 0, 255)])
 def test_table_reaches_the_corners_of_srgb(rgb):
     lab = rgb_to_lab(np.array([[rgb]], np.uint8))[0]
-    limit = _interpolate(max_chroma_table(), *_table_position(lab))[0]
+    limit = _interpolate(max_chroma_table(), *_grid(lab))[0]
     chroma = np.hypot(lab[0, 1], lab[0, 2])
     assert chroma * 0.99 < limit <= chroma + 0.01
 
